@@ -1,0 +1,23 @@
+#pragma once
+// FileLock: an exclusive (or shared) flock(2) on a lock file, held for the
+// owner's lifetime. Serializes writers across processes; the kernel drops it
+// if the process dies, so a crash never leaves a stale lock.
+#include <string>
+
+#include "ocbuild/core/unique_fd.h"
+
+namespace ocbuild {
+
+class FileLock {
+ public:
+  enum class Mode { Shared, Exclusive };
+  // Blocks until the lock is held; creates the lock file if needed.
+  explicit FileLock(const std::string& path, Mode mode = Mode::Exclusive);
+  FileLock(FileLock&&) noexcept = default;
+  FileLock& operator=(FileLock&&) noexcept = default;
+
+ private:
+  UniqueFd fd_;
+};
+
+}  // namespace ocbuild
