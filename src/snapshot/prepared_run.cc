@@ -38,7 +38,7 @@ std::string link_layers(const OverlayRoot& o, const std::string& link_dir) {
   }
   add("u", o.upper_dir, "overlay upper dir");
   add("w", o.work_dir, "overlay work dir");
-  bool userxattr = o.userxattr.value_or(::geteuid() != 0);
+  bool userxattr = o.userxattr.value_or(true);
   return "lowerdir=" + lower + ",upperdir=u,workdir=w" + (userxattr ? ",userxattr" : "");
 }
 

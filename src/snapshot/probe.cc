@@ -40,7 +40,7 @@ std::optional<std::string> probe_overlay() {
   TempDir dir("ocbuild-probe-");
   for (const char* d : {"/l", "/u", "/w", "/m"}) make_dirs(dir.path() + d);
   std::string opts = "lowerdir=" + dir.path() + "/l,upperdir=" + dir.path() + "/u,workdir=" + dir.path() +
-                     "/w" + (::geteuid() != 0 ? ",userxattr" : "");
+                     "/w,userxattr";
   std::string target = dir.path() + "/m";
   IdMapPlan maps = plan_id_maps();
   int sync[2];

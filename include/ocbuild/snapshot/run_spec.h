@@ -24,8 +24,9 @@ struct OverlayRoot {
   std::vector<std::string> lower_dirs;
   std::string upper_dir;
   std::string work_dir;
-  // user.overlay.* xattrs instead of trusted.overlay.*; default: when the
-  // host user is not root (unprivileged overlay needs them).
+  // user.overlay.* xattrs (opaque dirs) instead of trusted.overlay.*. The
+  // default is on, even for host root: the overlay is mounted inside the RUN's
+  // user namespace, where the kernel refuses trusted.* (rmdir gives EIO).
   std::optional<bool> userxattr;
 };
 
