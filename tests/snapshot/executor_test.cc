@@ -130,3 +130,19 @@ TEST_F(RunTest, MinimalDev) {
 
 }  // namespace
 }  // namespace ocbuild::snapshot::test
+
+namespace ocbuild::snapshot::test {
+namespace {
+
+TEST_F(RunTest, WarnsOnceAboutASingleMapping) {
+  Executor executor;
+  auto a = record(spec("true"), &executor);
+  auto b = record(spec("true"), &executor);
+  size_t warned = 0;
+  for (auto* r : {&a, &b})
+    for (auto& w : r->warnings) warned += w.find("only one uid/gid is mapped") != std::string::npos;
+  EXPECT_EQ(warned, many_ids_mapped() ? 0u : 1u);
+}
+
+}  // namespace
+}  // namespace ocbuild::snapshot::test
