@@ -1,14 +1,15 @@
 #include "snapshot/mount_plan.h"
 
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "ocbuild/core/atomic_file.h"
 #include "ocbuild/core/error.h"
 #include "ocbuild/core/paths.h"
+#include "ocbuild/core/unique_fd.h"
 
 namespace ocbuild::snapshot {
 namespace {
@@ -120,15 +121,22 @@ std::string host_resolv_conf() {
   return text.find("nameserver") == std::string::npos ? kDefaultResolvConf : text;
 }
 
+// Scratch files of one RUN, removed with its run dir: no fsync needed.
+void write_scratch(const std::string& path, const std::string& text) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd) throw Error::io("create " + path, errno);
+  write_all(fd.get(), text.data(), text.size(), path);
+}
+
 }  // namespace
 
 void write_etc_files(const RunSpec& spec, const std::string& run_dir) {
   make_dirs(run_dir + "/etc");
-  write_file_atomic(run_dir + "/etc/hostname", spec.hostname + "\n");
-  write_file_atomic(run_dir + "/etc/hosts",
+  write_scratch(run_dir + "/etc/hostname", spec.hostname + "\n");
+  write_scratch(run_dir + "/etc/hosts",
                     "127.0.0.1\tlocalhost " + spec.hostname +
                         "\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-  write_file_atomic(run_dir + "/etc/resolv.conf", host_resolv_conf());
+  write_scratch(run_dir + "/etc/resolv.conf", host_resolv_conf());
 }
 
 std::vector<MountStep> plan_mounts(const RunSpec& spec, const std::string& run_dir, StringArena& arena) {

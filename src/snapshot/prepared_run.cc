@@ -56,9 +56,9 @@ PreparedRun::PreparedRun(const RunSpec& spec, const std::string& run_dir, const 
   plan_.loopback_up = spec.network == NetworkMode::None;
   plan_.caps = docker_default_caps();
   plan_.last_cap = last_cap();
-  seccomp_ = build_seccomp_filter();
-  plan_.seccomp.len = static_cast<unsigned short>(seccomp_.size());
-  plan_.seccomp.filter = seccomp_.data();
+  const auto& program = seccomp_program();
+  plan_.seccomp.len = static_cast<unsigned short>(program.size());
+  plan_.seccomp.filter = const_cast<sock_filter*>(program.data());
   plan_process(spec);
 }
 

@@ -36,7 +36,6 @@ class PreparedRun {
   std::vector<char*> envp_;
   std::vector<const char*> path_dirs_;
   std::vector<gid_t> groups_;
-  std::vector<sock_filter> seccomp_;
   std::string home_ = "/";
   ChildPlan plan_;
 };

@@ -70,6 +70,11 @@ std::vector<sock_filter> build_seccomp_filter() {
   return prog;
 }
 
+const std::vector<sock_filter>& seccomp_program() {
+  static const std::vector<sock_filter> program = build_seccomp_filter();
+  return program;
+}
+
 int load_seccomp_filter(const sock_fprog& prog) noexcept {
   if (::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0) return errno;
   return 0;

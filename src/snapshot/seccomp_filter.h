@@ -11,6 +11,9 @@ namespace ocbuild::snapshot {
 
 // Throws Error(Sys) when libseccomp fails.
 std::vector<sock_filter> build_seccomp_filter();
+// build_seccomp_filter() once per process (thread-safe); the program is
+// immutable, so every RUN shares it.
+const std::vector<sock_filter>& seccomp_program();
 
 // Child side: PR_SET_NO_NEW_PRIVS must be set. Returns 0 or an errno.
 int load_seccomp_filter(const sock_fprog& prog) noexcept;
