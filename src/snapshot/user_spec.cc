@@ -86,59 +86,58 @@ std::vector<Group> groups_of(const std::optional<std::string>& text) {
   return out;
 }
 
-}  // namespace
-
-ResolvedUser resolve_user(const std::string& spec, const std::vector<std::string>& layers) {
-  ResolvedUser u;
-  std::string user_part = spec, group_part;
-  if (auto colon = spec.find(':'); colon != std::string::npos) {
-    user_part = spec.substr(0, colon);
-    group_part = spec.substr(colon + 1);
-    if (group_part.empty()) throw Error(ErrorCode::Invalid, "invalid USER \"" + spec + "\": empty group");
-  }
-  if (user_part.empty()) user_part = "0";
-  auto uid_num = parse_id(user_part);
-  std::optional<std::string> matched_name;
+// Fills uid, gid and home from /etc/passwd; returns the matched name, or
+// nullopt for a numeric uid that has no entry (gid 0, home /).
+std::optional<std::string> find_passwd_entry(const std::string& user, const std::vector<std::string>& layers,
+                                             ResolvedUser& u) {
+  auto uid_num = parse_id(user);
   for (auto& r : rows(read_layered(layers, "/etc/passwd"))) {
     if (r.size() < 4) continue;
     auto uid = parse_id(r[2]);
     auto gid = parse_id(r[3]);
-    if (!uid || !gid) continue;
-    if (r[0] == user_part || (uid_num && *uid == *uid_num)) {
-      u.uid = *uid;
-      u.gid = *gid;
-      if (r.size() > 5 && !r[5].empty()) u.home = r[5];
-      matched_name = r[0];
-      break;
-    }
+    if (!uid || !gid || (r[0] != user && (!uid_num || *uid != *uid_num))) continue;
+    u.uid = *uid;
+    u.gid = *gid;
+    if (r.size() > 5 && !r[5].empty()) u.home = r[5];
+    return r[0];
   }
-  if (!matched_name) {
-    if (!uid_num)
-      throw Error(ErrorCode::NotFound,
-                  "unable to find user " + user_part + ": no matching entries in passwd file");
-    u.uid = *uid_num;
-    u.gid = 0;
-  }
+  if (!uid_num)
+    throw Error(ErrorCode::NotFound, "unable to find user " + user + ": no matching entries in passwd file");
+  u.uid = *uid_num;
+  u.gid = 0;
+  return std::nullopt;
+}
+
+gid_t find_group(const std::string& group, const std::vector<Group>& groups) {
+  auto gid_num = parse_id(group);
+  for (auto& g : groups)
+    if (g.name == group || (gid_num && g.gid == *gid_num)) return g.gid;
+  if (!gid_num)
+    throw Error(ErrorCode::NotFound, "unable to find group " + group + ": no matching entries in group file");
+  return *gid_num;
+}
+
+}  // namespace
+
+ResolvedUser resolve_user(const std::string& spec, const std::vector<std::string>& layers) {
+  auto colon = spec.find(':');
+  std::string user_part = spec.substr(0, colon);
+  std::string group_part = colon == std::string::npos ? std::string() : spec.substr(colon + 1);
+  if (colon != std::string::npos && group_part.empty())
+    throw Error(ErrorCode::Invalid, "invalid USER \"" + spec + "\": empty group");
+  if (user_part.empty()) user_part.push_back('0');
+  ResolvedUser u;
+  std::optional<std::string> name = find_passwd_entry(user_part, layers, u);
   auto groups = groups_of(read_layered(layers, "/etc/group"));
   if (!group_part.empty()) {
-    auto gid_num = parse_id(group_part);
-    bool found = false;
-    for (auto& g : groups)
-      if (g.name == group_part || (gid_num && g.gid == *gid_num)) {
-        u.gid = g.gid;
-        found = true;
-        break;
-      }
-    if (!found && !gid_num)
-      throw Error(ErrorCode::NotFound,
-                  "unable to find group " + group_part + ": no matching entries in group file");
-    if (!found) u.gid = *gid_num;
+    u.gid = find_group(group_part, groups);
     return u;
   }
-  if (matched_name)
+  // Supplementary groups only in the implicit form, as runc does.
+  if (name)
     for (auto& g : groups)
       for (auto& m : g.members)
-        if (m == *matched_name) u.supplementary.push_back(g.gid);
+        if (m == *name) u.supplementary.push_back(g.gid);
   return u;
 }
 
