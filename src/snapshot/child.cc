@@ -36,6 +36,21 @@ bool wait_for_parent(const ChildPlan& plan) noexcept {
   return true;
 }
 
+// The caller's thread may block or ignore signals (SIGPIPE, SIGINT in a
+// worker thread); the RUN starts with none blocked and none ignored.
+bool reset_signals(const ChildPlan& plan) noexcept {
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    ::sigaction(sig, &dfl, nullptr);  // EINVAL for the few reserved by libc
+  }
+  sigset_t none;
+  ::sigemptyset(&none);
+  if (::sigprocmask(SIG_SETMASK, &none, nullptr) != 0) return fail(plan, "reset signal mask", errno);
+  return true;
+}
+
 bool setup_stdio(const ChildPlan& plan) noexcept {
   int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (null_fd < 0) return fail(plan, "open /dev/null", errno);
@@ -108,7 +123,7 @@ void child_main(ChildPlan& plan) noexcept {
   // The build dies: the RUN dies with it (and the pid namespace with it).
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   ::umask(022);
-  if (!wait_for_parent(plan) || !setup_stdio(plan) || !setup_mounts(plan) || !setup_identity(plan))
+  if (!wait_for_parent(plan) || !reset_signals(plan) || !setup_stdio(plan) || !setup_mounts(plan) || !setup_identity(plan))
     return;
   if (int rc = load_seccomp_filter(plan.seccomp)) {
     fail(plan, "seccomp", rc);

@@ -1,4 +1,6 @@
 // RUN basics: exit codes, output, env, working directory, user, errors.
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -89,6 +91,36 @@ TEST_F(RunTest, UserAppFromPasswd) {
   EXPECT_THAT(g.out, ElementsAre("1000", "100", "100"));
   auto n = sh("id -u; id -g", [](RunSpec& s) { s.user = "4242"; });
   EXPECT_THAT(n.out, ElementsAre("4242", "0"));
+}
+
+TEST_F(RunTest, StdinIsDevNullAndSignalsAreReset) {
+  // The test thread ignores SIGPIPE and blocks SIGUSR1; the RUN must not.
+  struct sigaction ign {};
+  ign.sa_handler = SIG_IGN;
+  struct sigaction old {};
+  ::sigaction(SIGPIPE, &ign, &old);
+  sigset_t usr1, old_mask;
+  sigemptyset(&usr1);
+  sigaddset(&usr1, SIGUSR1);
+  ::pthread_sigmask(SIG_BLOCK, &usr1, &old_mask);
+  auto r = sh("cat; echo stdin-done");
+  RunSpec exec_form = spec("");
+  exec_form.argv = {"grep", "-E", "^(SigBlk|SigIgn):", "/proc/self/status"};
+  auto g = record(exec_form);
+  ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  ::sigaction(SIGPIPE, &old, nullptr);
+  EXPECT_THAT(r.out, ElementsAre("stdin-done"));
+  EXPECT_THAT(g.out, ElementsAre("SigBlk:\t0000000000000000", "SigIgn:\t0000000000000000"));
+}
+
+TEST_F(RunTest, SetupFailureNamesTheStep) {
+  try {
+    sh("true", [](RunSpec& s) { s.cwd = "/etc/passwd/sub"; });
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Sys);
+    EXPECT_THAT(e.what(), HasSubstr("RUN setup: create working directory: Not a directory (/etc/passwd/sub)"));
+  }
 }
 
 TEST_F(RunTest, UnknownUserIsNotFound) {
