@@ -28,10 +28,18 @@ std::optional<std::string> probe_userns() {
   if (pid < 0)
     return std::string("cannot create user, mount and pid namespaces: ") + std::strerror(errno) +
            " (enable kernel.unprivileged_userns_clone or user.max_user_namespaces)";
-  if (pid == 0) ::_exit(0);
+  if (pid == 0) {
+    // Some hosts (AppArmor's restrict_unprivileged_userns) allow the
+    // namespace but not the capabilities in it.
+    ::_exit(::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 ? 0 : errno);
+  }
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+  if (code != 0)
+    return std::string("a user namespace was created but mounts are not permitted in it: ") +
+           std::strerror(code) + " (is kernel.apparmor_restrict_unprivileged_userns set?)";
   return std::nullopt;
 }
 
