@@ -44,6 +44,13 @@ void check(int rc, const char* what) {
 std::vector<sock_filter> build_seccomp_filter() {
   Ctx ctx(seccomp_init(SCMP_ACT_ALLOW));
   if (!ctx) throw Error(ErrorCode::Sys, "seccomp: seccomp_init failed");
+  // The same rules for the compat ABIs (i386 images on amd64), as Docker
+  // does; otherwise their syscalls would bypass or trip the filter.
+#if defined(__x86_64__)
+  for (uint32_t arch : {SCMP_ARCH_X86, SCMP_ARCH_X32}) check(seccomp_arch_add(ctx.get(), arch), "arch_add");
+#elif defined(__aarch64__)
+  check(seccomp_arch_add(ctx.get(), SCMP_ARCH_ARM), "arch_add");
+#endif
   for (const char* name : kDenied) {
     int nr = seccomp_syscall_resolve_name(name);
     if (nr == __NR_SCMP_ERROR) continue;  // not on this architecture
