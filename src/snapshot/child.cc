@@ -37,17 +37,22 @@ bool wait_for_parent(const ChildPlan& plan) noexcept {
 }
 
 // The caller's thread may block or ignore signals (SIGPIPE, SIGINT in a
-// worker thread); the RUN starts with none blocked and none ignored.
+// worker thread, even libc's reserved 32/33); the RUN starts with none
+// blocked and none ignored. The raw syscall, as glibc refuses 32 and 33.
 bool reset_signals(const ChildPlan& plan) noexcept {
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
+  struct KernelSigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)();
+    unsigned long mask;
+  } dfl{SIG_DFL, 0, nullptr, 0};
   for (int sig = 1; sig < NSIG; ++sig) {
     if (sig == SIGKILL || sig == SIGSTOP) continue;
-    ::sigaction(sig, &dfl, nullptr);  // EINVAL for the few reserved by libc
+    ::syscall(SYS_rt_sigaction, sig, &dfl, nullptr, sizeof dfl.mask);
   }
-  sigset_t none;
-  ::sigemptyset(&none);
-  if (::sigprocmask(SIG_SETMASK, &none, nullptr) != 0) return fail(plan, "reset signal mask", errno);
+  unsigned long none = 0;
+  if (::syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, nullptr, sizeof none) != 0)
+    return fail(plan, "reset signal mask", errno);
   return true;
 }
 
