@@ -29,7 +29,7 @@ void throw_http_error(const std::string& subject, const std::string& host, const
     case 401:
       if (had_credentials)
         throw Error(ErrorCode::Registry, head + "unauthorized: the credentials for " + host +
-                                             " were rejected; run `ocbuild login " + host + "`" + said);
+                                             " were rejected; check them and run `ocbuild login " + host + "`" + said);
       throw Error(ErrorCode::Registry, head + "unauthorized: run `ocbuild login " + host + "`" + said);
     case 403:
       throw Error(ErrorCode::Registry, head + "denied: no permission to " + action + "; check your access to the repository" + said);

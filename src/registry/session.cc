@@ -56,7 +56,10 @@ HttpResponse Session::send_raw(const HttpRequest& r, const std::string& subject)
     return transport_.send(r);
   } catch (const Error& e) {
     if (e.code() != ErrorCode::Net) throw;
-    throw Error(ErrorCode::Net, subject + ": registry " + host_ + " unreachable: " + e.message() +
+    std::string detail = e.message();
+    if (auto p = detail.find(": "); detail.rfind("cannot reach ", 0) == 0 && p != std::string::npos)
+      detail = detail.substr(p + 2);
+    throw Error(ErrorCode::Net, subject + ": registry " + host_ + " unreachable: " + detail +
                                     " (is it running and is the address right?)");
   }
 }
