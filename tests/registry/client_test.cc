@@ -173,6 +173,20 @@ TEST_F(ClientTest, IndexResolvesToTheHostPlatform) {
   StringBlobSink sink;
   c.fetch_blob(config, sink);
   EXPECT_EQ(json::parse(sink.bytes())["architecture"], host.architecture);
+
+  ResolvedImage r = c.resolve("multi", host);
+  EXPECT_EQ(r.manifest.digest, chosen->digest);
+  ASSERT_TRUE(r.index);
+  EXPECT_EQ(r.index->digest, got.digest);
+  EXPECT_EQ(c.resolve("arm64-only", host).index, std::nullopt);
+  try {
+    c.resolve("multi", parse_platform("linux/s390x"));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/multi:multi: no image for linux/s390x (available: linux/amd64, linux/arm64)"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST_F(ClientTest, TamperedBlobFailsAndCommitsNothing) {

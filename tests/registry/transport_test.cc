@@ -98,6 +98,22 @@ TEST(Transport, BodyStreamsToTheSinkAndUploadsFromAnFd) {
   EXPECT_EQ(s.requests()[0].headers["content-length"], "10");
 }
 
+TEST(Transport, TlsVerifyOffWarnsNamingTheHostOnly) {
+  FakeHttpServer s("127.0.0.1", [](const FakeRequest&) { return FakeResponse{200, {}, "plain"}; });
+  std::vector<std::string> warnings;
+  TransportOptions o = fast();
+  o.max_attempts = 1;
+  o.tls_verify = false;
+  o.warn = [&](const std::string& w) { warnings.push_back(w); };
+  HttpRequest r;
+  r.url = "https://" + s.host() + "/v2/";
+  r.authorization = "Basic c2VjcmV0";
+  EXPECT_THROW(Transport(o).send(r), Error);  // the fake server does not speak TLS
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("verification is disabled for " + s.host()), std::string::npos) << warnings[0];
+  EXPECT_EQ(warnings[0].find("c2VjcmV0"), std::string::npos);
+}
+
 TEST(Transport, ConnectionRefusedIsANetError) {
   TransportOptions o = fast();
   o.max_attempts = 2;

@@ -16,6 +16,7 @@
 #include "ocbuild/core/descriptor.h"
 #include "ocbuild/core/digest.h"
 #include "ocbuild/registry/auth.h"
+#include "ocbuild/registry/platform_select.h"
 #include "ocbuild/registry/blob_sink.h"
 #include "ocbuild/registry/reference.h"
 #include "ocbuild/registry/transport.h"
@@ -36,6 +37,12 @@ struct Manifest {
   std::string bytes;
   std::string media_type;
   Digest digest;  // computed from bytes
+};
+
+// An image manifest chosen for a platform, and the index it came from.
+struct ResolvedImage {
+  Manifest manifest;
+  std::optional<Manifest> index;
 };
 
 enum class BlobPushResult { AlreadyExists, Mounted, Uploaded };
@@ -67,6 +74,10 @@ class Client {
   // unauthorized, digest mismatch, unsupported media type; Error(Net) when
   // the registry is unreachable.
   Manifest get_manifest(const std::string& tag_or_digest) const;
+  // GET tag_or_digest; when it is an index or manifest list, picks the entry
+  // for `platform` (see select_manifest) and GETs that by digest. Throws
+  // Error(Registry) listing the available platforms when none fits.
+  ResolvedImage resolve(const std::string& tag_or_digest, const Platform& platform) const;
   // HEAD: nullopt when the manifest does not exist.
   std::optional<Descriptor> head_manifest(const std::string& tag_or_digest) const;
   // PUT with Content-Type `media_type`; returns the manifest's digest.
