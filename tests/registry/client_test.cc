@@ -226,6 +226,31 @@ TEST_F(ClientTest, MissingManifestNamesTheReference) {
   }
 }
 
+TEST_F(ClientTest, RejectedManifestIsAClearError) {
+  Client c = client("app");
+  std::string config = blob_bytes(100, 1);
+  push(c, config);
+  // A manifest that names a layer the repository does not have.
+  std::string manifest = json{{"schemaVersion", 2}, {"mediaType", media_type::kOciManifest},
+                              {"config", descriptor(media_type::kOciConfig, config)},
+                              {"layers", {descriptor(media_type::kOciLayer, "missing layer")}}}.dump();
+  try {
+    c.put_manifest("bad", manifest, media_type::kOciManifest);
+    FAIL();
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find(server_->host() + "/app:bad: "), std::string::npos) << msg;
+    EXPECT_NE(msg.find("MANIFEST_BLOB_UNKNOWN"), std::string::npos) << msg;
+  }
+  try {
+    c.put_manifest("bad", "{\"schemaVersion\":2}", "application/x-unknown");
+    FAIL();
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("unsupported"), std::string::npos) << msg;
+  }
+}
+
 TEST_F(ClientTest, UnreachableRegistryIsAClearNetError) {
   ClientOptions o;
   o.use_credential_store = false;
