@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,9 +27,13 @@ struct FakeRequest {
 };
 
 struct FakeResponse {
+  FakeResponse(int s = 200, std::vector<std::pair<std::string, std::string>> h = {}, std::string b = {})
+      : status(s), headers(std::move(h)), body(std::move(b)) {}
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Announce the whole body but send only this many bytes, then hang up.
+  std::optional<size_t> cut_after;
 };
 
 class FakeHttpServer {
@@ -115,7 +120,7 @@ class FakeHttpServer {
                       std::to_string(resp.body.size()) + "\r\n";
     for (const auto& [k, v] : resp.headers) out += k + ": " + v + "\r\n";
     out += "\r\n";
-    if (r.method != "HEAD") out += resp.body;
+    if (r.method != "HEAD") out += resp.body.substr(0, resp.cut_after.value_or(resp.body.size()));
     for (size_t off = 0; off < out.size();) {
       ssize_t n = ::write(c, out.data() + off, out.size() - off);
       if (n <= 0) return;
