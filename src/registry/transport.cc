@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -40,7 +41,7 @@ struct Exchange {
   HttpResponse response;
   CURL* curl = nullptr;
   int64_t sent = 0;
-  std::optional<Error> callback_error;  // a sink that threw
+  std::exception_ptr callback_error;  // a sink that threw: rethrown after curl returns
 };
 
 size_t on_header(char* data, size_t size, size_t n, void* user) {
@@ -70,8 +71,9 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
   if (ex->request->sink && status >= 200 && status < 300) {
     try {
       ex->request->sink(data, len);
-    } catch (const Error& e) {
-      ex->callback_error = e;
+    } catch (...) {
+      // Exceptions must not unwind through libcurl's C frames.
+      ex->callback_error = std::current_exception();
       return 0;  // aborts the transfer
     }
     return len;
@@ -197,7 +199,7 @@ HttpResponse Transport::send_once(const HttpRequest& r) const {
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
   CURLcode rc = curl_easy_perform(h);
-  if (ex.callback_error) throw *ex.callback_error;
+  if (ex.callback_error) std::rethrow_exception(ex.callback_error);
   if (rc != CURLE_OK) throw CurlFailure{rc, errbuf[0] ? errbuf : curl_easy_strerror(rc)};
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &ex.response.status);
   ex.response.url = r.url;
