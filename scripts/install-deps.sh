@@ -7,7 +7,7 @@ packages=(
   libarchive-dev libssl-dev nlohmann-json3-dev libseccomp-dev libcli11-dev
   libzstd-dev zlib1g-dev libgtest-dev libgmock-dev libcurl4-openssl-dev
   busybox-static skopeo umoci docker-registry uidmap util-linux
-  python3 python3-jsonschema
+  python3 python3-jsonschema apache2-utils
 )
 missing=()
 for p in "${packages[@]}"; do
