@@ -4,6 +4,8 @@
 // are prefixes of the path, which they are for any clean path.
 #include "ocbuild/frontend/dockerignore.h"
 
+#include <array>
+
 #include "frontend/dockerignore_path.h"
 #include "frontend/dockerignore_pattern.h"
 #include "frontend/dockerignore_regex.h"
@@ -15,13 +17,56 @@ using dockerignore::MatchType;
 
 namespace {
 
+// A clean relative path ("a/b/c": no "//", no "." or ".." part, no leading
+// or trailing '/') is its own filepath.Clean, so its parents are exactly its
+// prefixes up to each '/'.
+bool is_clean_relative(std::string_view p) {
+  if (p.empty() || p.front() == '/' || p.back() == '/') return false;
+  size_t start = 0;
+  for (size_t i = 0; i <= p.size(); ++i) {
+    if (i < p.size() && p[i] != '/') continue;
+    std::string_view part = p.substr(start, i - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    start = i + 1;
+  }
+  return true;
+}
+
 // The parents that upstream checks: the prefixes of Clean(Dir(file)).
+class Cuts {  // a few offsets inline, more on the heap
+ public:
+  void push_back(size_t v) {
+    if (n_ < inline_.size()) {
+      inline_[n_++] = v;
+      return;
+    }
+    if (heap_.empty()) heap_.assign(inline_.begin(), inline_.end());
+    heap_.push_back(v);
+    ++n_;
+  }
+  const size_t* begin() const { return heap_.empty() ? inline_.data() : heap_.data(); }
+  const size_t* end() const { return begin() + n_; }
+  size_t size() const { return n_; }
+
+ private:
+  std::array<size_t, 24> inline_{};
+  std::vector<size_t> heap_;
+  size_t n_ = 0;
+};
+
 struct Parents {
-  std::vector<std::string> paths;
-  std::vector<size_t> cuts;  // when every parent is a prefix of the file
+  std::vector<std::string> paths;  // only when not all are prefixes
+  Cuts cuts;                       // parent lengths, then the file's length
   bool all_prefixes = true;
 
   explicit Parents(std::string_view file) {
+    if (is_clean_relative(file)) {
+      for (size_t i = 0; i < file.size(); ++i) {
+        if (file[i] == '/') cuts.push_back(i);
+      }
+      cuts.push_back(file.size());
+      return;
+    }
     std::string dir = dockerignore::go_dir(file);
     if (dir != ".") {
       std::string acc;
@@ -35,10 +80,34 @@ struct Parents {
       }
     }
     cuts.push_back(file.size());
+    if (all_prefixes) paths.clear();
   }
 };
 
 }  // namespace
+
+// The longest run of plain characters in a pattern made only of literals,
+// '*', '?' and "**": its regexp is a plain concatenation, so every match
+// contains that run. Patterns with classes, escapes or '^' (which the
+// translation turns into regexp syntax) get no prefilter.
+std::string required_literal(std::string_view pattern) {
+  if (pattern.find_first_of("[]\\^") != std::string_view::npos) return "";
+  std::string best, run;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == '*' || c == '?') {
+      if (run.size() > best.size()) best = run;
+      run.clear();
+      if (c == '*' && i + 1 < pattern.size() && pattern[i + 1] == '*') {
+        ++i;
+        if (i + 1 < pattern.size() && pattern[i + 1] == '/') ++i;  // "**/" eats its '/'
+      }
+      continue;
+    }
+    run.push_back(c);
+  }
+  return run.size() > best.size() ? run : best;
+}
 
 struct PatternMatcher::Compiled {
   std::string cleaned;
@@ -47,11 +116,13 @@ struct PatternMatcher::Compiled {
   MatchType type = MatchType::Exact;
   std::optional<dockerignore::Regex> regex;
   std::string regex_error;
+  std::string required_;  // a literal every match contains (a prefilter)
 
   void compile() {
     auto t = dockerignore::translate_pattern(cleaned);
     type = t.type;
     if (type != MatchType::Regexp) return;
+    required_ = required_literal(cleaned);
     try {
       regex.emplace(t.regexp);
     } catch (const Error& e) {
@@ -71,18 +142,40 @@ struct PatternMatcher::Compiled {
         return !suffix.empty() && suffix[0] == '/' && path == suffix.substr(1);
       }
       case MatchType::Regexp:
+        if (!required_.empty() && path.find(required_) == std::string_view::npos) return false;
         return checked_regex().full_match(path);
     }
     return false;
   }
 
+  // match(file) || match(any parent), in one pass where possible.
   bool match_or_parents(std::string_view file, const Parents& parents) const {
-    if (type == MatchType::Regexp && parents.all_prefixes) {
-      return checked_regex().full_match_any_prefix(file, parents.cuts);
+    if (!parents.all_prefixes) {
+      if (match(file)) return true;
+      for (const auto& p : parents.paths) {
+        if (match(p)) return true;
+      }
+      return false;
     }
-    if (match(file)) return true;
-    for (const auto& p : parents.paths) {
-      if (match(p)) return true;
+    switch (type) {
+      case MatchType::Exact: {  // only the candidate of the pattern's length can be equal
+        const size_t n = cleaned.size();
+        for (size_t cut : parents.cuts) {
+          if (cut == n) return file.compare(0, n, cleaned) == 0;
+        }
+        return false;
+      }
+      case MatchType::Prefix:  // the file is the longest candidate
+        return match(file);
+      case MatchType::Suffix:
+        for (size_t cut : parents.cuts) {
+          if (match(file.substr(0, cut))) return true;
+        }
+        return false;
+      case MatchType::Regexp:
+        // Every candidate is a prefix of the file: no literal, no match.
+        if (!required_.empty() && file.find(required_) == std::string_view::npos) return false;
+        return checked_regex().full_match_any_prefix(file, parents.cuts.begin(), parents.cuts.size());
     }
     return false;
   }

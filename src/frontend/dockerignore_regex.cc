@@ -18,14 +18,14 @@ constexpr int kUnknown = -1;
 constexpr int kDead = -2;
 constexpr size_t kMaxStates = 10000;  // the cache is dropped between runs beyond this
 
+// Transitions on ASCII runes live in Impl::ascii (one flat table, for
+// locality); others in `other`.
 struct DState {
   std::vector<int> pcs;  // sorted
   bool at_begin = false;
   bool prev_word = false;
-  std::array<int, 128> ascii;
   std::unordered_map<char32_t, int> other;
   int accept_at_end = kUnknown;  // 0 or 1 once known
-  DState() { ascii.fill(kUnknown); }
 };
 
 struct Context {
@@ -37,6 +37,8 @@ struct Context {
 struct Regex::Impl {
   Program prog;
   std::vector<DState> states;
+  std::vector<int> ascii;  // states.size() * 128 transitions
+  int start = kUnknown;
   std::unordered_map<std::string, int> index;
   std::vector<unsigned> mark;  // closure visit marks
   unsigned generation = 0;
@@ -56,6 +58,7 @@ struct Regex::Impl {
       d.at_begin = at_begin;
       d.prev_word = prev_word;
       states.push_back(std::move(d));
+      ascii.resize(states.size() * 128, kUnknown);
     }
     return it->second;
   }
@@ -108,10 +111,10 @@ struct Regex::Impl {
 
   int step(int s, char32_t r) {
     if (r < 128) {
-      int t = states[s].ascii[r];
+      int t = ascii[static_cast<size_t>(s) * 128 + r];
       if (t == kUnknown) {
         t = compute_step(s, r);
-        states[s].ascii[r] = t;
+        ascii[static_cast<size_t>(s) * 128 + r] = t;
       }
       return t;
     }
@@ -137,10 +140,15 @@ struct Regex::Impl {
   int start_state() {
     if (states.size() > kMaxStates) {
       states.clear();
+      ascii.clear();
       index.clear();
+      start = kUnknown;
     }
-    std::vector<int> pcs{prog.start};
-    return state_for(pcs, true, false);
+    if (start == kUnknown) {
+      std::vector<int> pcs{prog.start};
+      start = state_for(pcs, true, false);
+    }
+    return start;
   }
 
   bool run(std::string_view text, const size_t* cuts, size_t ncuts) {
@@ -175,8 +183,8 @@ bool Regex::full_match(std::string_view text) const {
   return impl_->run(text, &end, 1);
 }
 
-bool Regex::full_match_any_prefix(std::string_view text, const std::vector<size_t>& cuts) const {
-  return impl_->run(text, cuts.data(), cuts.size());
+bool Regex::full_match_any_prefix(std::string_view text, const size_t* cuts, size_t ncuts) const {
+  return impl_->run(text, cuts, ncuts);
 }
 
 }  // namespace ocbuild::frontend::dockerignore

@@ -29,7 +29,7 @@ class Regex {
 
   // True when text[0, cut) fully matches for any cut in `cuts` (byte offsets,
   // ascending, each at a rune boundary). One pass over the text.
-  bool full_match_any_prefix(std::string_view text, const std::vector<size_t>& cuts) const;
+  bool full_match_any_prefix(std::string_view text, const size_t* cuts, size_t ncuts) const;
 
  private:
   struct Impl;
