@@ -187,3 +187,40 @@ TEST(Dockerignore, PerDockerfileIgnoreFileWins) {
 }
 
 }  // namespace
+
+namespace {
+
+// The one-pass fast path (a path and all its parents through one DFA run,
+// literal prefilters, O(1) exact checks) must agree with matching each
+// candidate on its own, which is what the walk form does level by level.
+TEST(Dockerignore, FastPathAgreesWithLevelByLevelMatching) {
+  const std::vector<std::string> patterns = {
+      "**/*.pyc", "build", "!build/keep/**", "docs/**/*.md", "*.log", "a?c/**", "**/x[0-9]y", "src/*/gen",
+      "!src/core/gen", "**/node_modules", "dist/**", "!dist/r/*.whl", "a.b+c", "v\\d/*", "**/t~"};
+  const std::vector<std::string> parts = {"build", "keep", "docs", "a", "abc", "x5y", "src", "core", "gen",
+                                          "node_modules", "dist", "r", "f.whl", "m.md", "q.pyc", "e.log",
+                                          "a.b+c", "v1", "t~"};
+  PatternMatcher pm(patterns);
+  uint32_t seed = 12345;
+  auto rnd = [&](uint32_t mod) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) % mod;
+  };
+  for (int n = 0; n < 5000; ++n) {
+    std::vector<std::string> segs;
+    for (uint32_t d = 0, depth = 1 + rnd(5); d < depth; ++d) segs.push_back(parts[rnd(parts.size())]);
+    ocbuild::frontend::MatchInfo info;
+    std::string path;
+    bool walked = false;
+    for (const auto& s : segs) {
+      path += (path.empty() ? "" : "/") + s;
+      ocbuild::frontend::MatchInfo next;
+      walked = pm.matches_using_parent_results(path, info, next);
+      info = next;
+      if (info.parent_matched.empty()) info.parent_matched.assign(pm.size(), false);
+    }
+    EXPECT_EQ(pm.matches_or_parent_matches(path), walked) << path;
+  }
+}
+
+}  // namespace
