@@ -11,10 +11,13 @@
 
 namespace ocbuild::frontend {
 
-std::vector<std::string> read_dockerignore(std::string_view content) {
-  std::vector<std::string> out;
+DockerignoreFile parse_dockerignore(std::string path, std::string_view content) {
+  DockerignoreFile out;
+  out.path = std::move(path);
   bool first = true;
+  int line_no = 0;
   while (!content.empty()) {
+    ++line_no;
     // bufio.ScanLines: split on '\n', drop one '\r' before it.
     size_t nl = content.find('\n');
     std::string_view line = content.substr(0, nl);
@@ -32,9 +35,26 @@ std::vector<std::string> read_dockerignore(std::string_view content) {
       cleaned = dockerignore::go_clean(pattern);
       if (cleaned.size() > 1 && cleaned[0] == '/') cleaned.erase(0, 1);
     }
-    out.push_back(invert ? "!" + cleaned : cleaned);
+    out.patterns.push_back(invert ? "!" + cleaned : cleaned);
+    out.lines.push_back(line_no);
   }
   return out;
+}
+
+std::vector<std::string> read_dockerignore(std::string_view content) {
+  return parse_dockerignore("", content).patterns;
+}
+
+PatternMatcher compile_dockerignore(const DockerignoreFile& file) {
+  for (size_t i = 0; i < file.patterns.size(); ++i) {
+    if (auto err = check_pattern(file.patterns[i])) {
+      SourceRange where;
+      where.file = file.path;
+      where.line = i < file.lines.size() ? file.lines[i] : 0;
+      throw Error(ErrorCode::Invalid, *err, where);
+    }
+  }
+  return PatternMatcher(file.patterns);
 }
 
 namespace {
@@ -57,10 +77,7 @@ std::optional<DockerignoreFile> load_dockerignore(const std::string& context_dir
   candidates.push_back(context_dir + "/.dockerignore");
   for (const auto& path : candidates) {
     if (!file_exists(path)) continue;
-    DockerignoreFile f;
-    f.path = path;
-    f.patterns = read_dockerignore(read_file(path));
-    return f;
+    return parse_dockerignore(path, read_file(path));
   }
   return std::nullopt;
 }

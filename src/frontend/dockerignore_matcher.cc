@@ -192,16 +192,13 @@ PatternMatcher::PatternMatcher(const std::vector<std::string>& patterns) {
   for (const auto& raw : patterns) {
     std::string_view p = dockerignore::go_trim_space(raw);
     if (p.empty()) continue;
+    if (auto err = check_pattern(p)) throw Error(ErrorCode::Invalid, *err);
     std::string cleaned = dockerignore::go_clean(p);
     auto c = std::make_unique<Compiled>();
     if (cleaned[0] == '!') {
-      if (cleaned.size() == 1) throw Error(ErrorCode::Invalid, "illegal exclusion pattern: \"!\"");
       c->exclusion = true;
       exclusions_ = true;
       cleaned.erase(0, 1);
-    }
-    if (!dockerignore::glob_syntax_ok(cleaned)) {
-      throw Error(ErrorCode::Invalid, "syntax error in pattern \"" + std::string(raw) + "\"");
     }
     c->cleaned = std::move(cleaned);
     c->depth = dockerignore::split_slash(c->cleaned).size();
@@ -287,6 +284,16 @@ std::vector<std::string> PatternMatcher::cleaned_patterns() const {
   std::vector<std::string> out;
   for (const auto& p : patterns_) out.push_back((p->exclusion ? "!" : "") + p->cleaned);
   return out;
+}
+
+std::optional<std::string> check_pattern(std::string_view pattern) {
+  std::string_view p = dockerignore::go_trim_space(pattern);
+  if (p.empty()) return std::nullopt;
+  std::string cleaned = dockerignore::go_clean(p);
+  if (cleaned == "!") return "illegal exclusion pattern: \"!\"";
+  std::string_view glob = cleaned[0] == '!' ? std::string_view(cleaned).substr(1) : cleaned;
+  if (!dockerignore::glob_syntax_ok(glob)) return "syntax error in pattern \"" + std::string(p) + "\"";
+  return std::nullopt;
 }
 
 bool matches_or_parent_matches(std::string_view path, const std::vector<std::string>& patterns) {

@@ -138,6 +138,39 @@ INSTANTIATE_TEST_SUITE_P(Conformance, VectorsTest,
 INSTANTIATE_TEST_SUITE_P(Conformance, CompileTest,
                          ::testing::ValuesIn(load_cases("compile.json", "cases", "pattern")), name_of);
 
+TEST(Dockerignore, BadPatternErrorNamesFileAndLine) {
+  auto f = ocbuild::frontend::parse_dockerignore("ctx/.dockerignore", "# c\nok\n\n  a[b\n");
+  EXPECT_EQ(f.lines, (std::vector<int>{2, 4}));
+  try {
+    ocbuild::frontend::compile_dockerignore(f);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    ASSERT_TRUE(e.where());
+    EXPECT_EQ(e.where()->file, "ctx/.dockerignore");
+    EXPECT_EQ(e.where()->line, 4);
+    EXPECT_NE(std::string(e.what()).find("syntax error in pattern \"a[b\""), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(ocbuild::frontend::compile_dockerignore(
+                ocbuild::frontend::parse_dockerignore("x", "a\n!a/b\n")).size(), 2u);
+}
+
+TEST(Dockerignore, RegexpErrorsLikeGo) {
+  // Each passes filepath.Match's check but is not a valid Go regexp.
+  for (const char* p : {"[z-a]x*", "[[:nope:]]*", "a\\qb*", "[\\pL]*"}) {
+    PatternMatcher pm({p});
+    EXPECT_THROW(pm.matches_or_parent_matches("x"), Error) << p;
+  }
+  // Go regexp escapes that are valid: octal, hex, \Q...\E, \b.
+  EXPECT_TRUE(PatternMatcher({"a\\101*"}).matches_or_parent_matches("aA"));
+  EXPECT_TRUE(PatternMatcher({"\\x41\\x42?"}).matches_or_parent_matches("ABc"));
+  EXPECT_THROW(PatternMatcher({"\\x{42}?"}).matches_or_parent_matches("B"), Error);  // { is escaped
+  EXPECT_TRUE(PatternMatcher({"\\b\\w+?"}).matches_or_parent_matches("a+b"));  // + is literal
+  EXPECT_FALSE(PatternMatcher({"?\\b?"}).matches_or_parent_matches("ab"));  // no word boundary inside "ab"
+  EXPECT_TRUE(PatternMatcher({"?\\b?"}).matches_or_parent_matches("a-"));
+  EXPECT_TRUE(PatternMatcher({"[[:^digit:]]?"}).matches_or_parent_matches("ab"));
+  EXPECT_FALSE(PatternMatcher({"[[:^digit:]]?"}).matches_or_parent_matches("1b"));
+}
+
 TEST(Dockerignore, GoClean) {
   EXPECT_EQ(di::go_clean(""), ".");
   EXPECT_EQ(di::go_clean("a//b/./c/.."), "a/b");

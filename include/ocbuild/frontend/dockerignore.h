@@ -57,6 +57,10 @@ class PatternMatcher {
   bool exclusions_ = false;
 };
 
+// The error PatternMatcher would raise for this one pattern ("syntax error
+// in pattern", `illegal exclusion pattern: "!"`), or nullopt when it is fine.
+std::optional<std::string> check_pattern(std::string_view pattern);
+
 // patternmatcher.MatchesOrParentMatches(file, patterns): cleans the path and
 // never excludes the context root ".".
 bool matches_or_parent_matches(std::string_view path, const std::vector<std::string>& patterns);
@@ -72,7 +76,15 @@ std::vector<std::string> read_dockerignore(std::string_view content);
 struct DockerignoreFile {
   std::string path;                   // the file the patterns came from
   std::vector<std::string> patterns;  // as read_dockerignore returns them
+  std::vector<int> lines;             // 1-based line of each pattern
 };
+
+// read_dockerignore, keeping the line number of each pattern.
+DockerignoreFile parse_dockerignore(std::string path, std::string_view content);
+
+// Compiles a file's patterns; a bad pattern throws ocbuild::Error
+// (ErrorCode::Invalid) located at its file and line.
+PatternMatcher compile_dockerignore(const DockerignoreFile& file);
 
 // The ignore file for a build: "<Dockerfile path>.dockerignore" (e.g.
 // "build/app.Dockerfile.dockerignore") wins over "<context>/.dockerignore".
