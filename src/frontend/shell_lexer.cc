@@ -262,6 +262,9 @@ Piece ShellWord::stop_on_or_fail(int32_t stop, bool raw_escapes, const char* mis
 std::string ShellWord::process_modifier(const std::string& name, int32_t ch, std::string chs,
                                         bool null_is_unset) {
   const bool pattern_word = ch == '#' || ch == '%';
+  if (pattern_word && null_is_unset) {  // ${V:#p} and ${V:%p} are not a thing
+    throw lex_error("unsupported modifier (" + chs + ") in substitution");
+  }
   std::string word = stop_on_or_fail('}', pattern_word, "syntax error: missing '}'").word;
   auto value = get_env(name);
   if (!value && opts_.skip_unset_env) return "${" + name + chs + word + "}";
@@ -277,7 +280,6 @@ std::string ShellWord::process_modifier(const std::string& name, int32_t ch, std
       return *value;
     case '#':
     case '%': {
-      if (null_is_unset) break;  // ${V:#p} is not a thing
       // '#'/'%' remove the shortest match, '##'/'%%' the longest.
       bool greedy = !word.empty() && word[0] == static_cast<char>(ch);
       if (greedy) word.erase(0, 1);
