@@ -77,8 +77,10 @@ class Walker {
     const int dirfd = ::dup(fd.get());
     if (dirfd < 0) throw Error::sys("dup", errno);
     UniqueFd dir_fd(dirfd);
+    const size_t level = ancestors_.size();  // ancestors_[level - 1] is this directory
     for (const auto& name : read_names(std::move(fd), rel)) {
       visit(dir_fd.get(), name, rel.empty() ? name : rel + "/" + name, info);
+      if (level > 0 && skipped_from_ < level) return;
     }
   }
 
@@ -103,6 +105,7 @@ class Walker {
     ancestors_.push_back({std::move(entry), !excluded});
     walk_dir(std::move(child), path, info);
     ancestors_.pop_back();
+    if (skipped_from_ >= ancestors_.size()) skipped_from_ = kNone;
   }
 
   // fsutil's shortcut: only when every exception is a plain path (after
@@ -119,11 +122,15 @@ class Walker {
   // Excluded directories that were entered are yielded just before the
   // first thing inside them that is included.
   WalkAction yield(const ContextEntry& entry) {
-    for (auto& a : ancestors_) {
+    for (size_t i = 0; i < ancestors_.size(); ++i) {
+      auto& a = ancestors_[i];
       if (a.yielded) continue;
       a.yielded = true;
       ++stats_.entries_yielded;
-      callback_(a.entry);
+      if (callback_(a.entry) == WalkAction::SkipDir) {
+        skipped_from_ = i;  // leave that directory: nothing more inside it
+        return WalkAction::SkipDir;
+      }
     }
     ++stats_.entries_yielded;
     return callback_(entry);
@@ -137,6 +144,8 @@ class Walker {
   std::vector<std::string> exception_prefixes_;
   bool only_prefix_exceptions_ = true;
   std::vector<Ancestor> ancestors_;
+  static constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t skipped_from_ = kNone;  // index of an ancestor being abandoned
   WalkStats stats_;
 };
 

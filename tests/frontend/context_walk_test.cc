@@ -96,6 +96,17 @@ TEST_F(ContextWalk, SkipDirFromCallback) {
                          "node_modules"}));
 }
 
+TEST_F(ContextWalk, SkipDirOnALateYieldedDirectoryLeavesIt) {
+  PatternMatcher pm({"node_modules", "!node_modules/a", "!node_modules/keep"});
+  std::vector<std::string> seen;
+  walk_context(ctx_, &pm, [&](const ContextEntry& e) {
+    seen.push_back(e.path);
+    return e.path == "node_modules" ? WalkAction::SkipDir : WalkAction::Continue;
+  });
+  EXPECT_EQ(seen, (Paths{"Dockerfile", "a.txt", "app", "app/main.c", "app/src", "app/src/x.c", "app/x.tmp", "docs",
+                         "docs/README.md", "docs/guide.txt", "link", "node_modules"}));
+}
+
 // Runs `fn` as an unprivileged user when we are root (root reads any
 // directory), so that an unreadable directory really is unreadable.
 int run_unprivileged(const std::function<int()>& fn) {
