@@ -9,10 +9,10 @@ namespace ocbuild::frontend {
 Error node_error(const Node& node, const std::string& message, const std::string& needle) {
   SourceRange where = node.range;
   if (!needle.empty()) {
+    // The joined line starts at the node's column; past a continuation the
+    // column is approximate.
     size_t at = node.original.find(needle);
-    size_t nl_free = node.original.size();  // the joined line has no newlines
-    if (at != std::string::npos && at < nl_free && where.column > 0)
-      where.column += static_cast<int>(at);
+    if (at != std::string::npos && where.column > 0) where.column += static_cast<int>(at);
   }
   return Error(ErrorCode::Parse, message, where);
 }

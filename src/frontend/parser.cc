@@ -26,6 +26,7 @@ class LineLoop {
  public:
   LineLoop(std::string_view text, std::string filename) : src_(text, filename) {
     tree_.filename = std::move(filename);
+    tree_.nodes.reserve(src_.line_estimate() / 2 + 1);
   }
 
   SyntaxTree run() {

@@ -1,5 +1,6 @@
 #include "frontend/source_lines.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "ocbuild/frontend/syntax.h"
@@ -9,6 +10,7 @@ namespace ocbuild::frontend {
 SourceLines::SourceLines(std::string_view text, std::string filename)
     : text_(text), filename_(std::move(filename)) {
   if (text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);
+  starts_.reserve(static_cast<size_t>(std::count(text_.begin(), text_.end(), '\n')) + 1);
 }
 
 std::optional<std::string_view> SourceLines::next() {

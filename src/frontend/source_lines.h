@@ -23,6 +23,9 @@ class SourceLines {
   // 1-based column of the first non-blank character of line `n`.
   int first_column(int n) const;
 
+  // An upper bound of the number of lines (for reserving).
+  size_t line_estimate() const { return starts_.capacity(); }
+
   // Error(Parse) at file:start:column, quoting line `start`.
   Error error(const std::string& message, int start, int end) const;
 
