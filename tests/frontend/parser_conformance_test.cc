@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "ocbuild/frontend/ast.h"
 #include "ocbuild/frontend/line_parsers.h"
 #include "ocbuild/frontend/syntax.h"
 #include "support/test_env.h"
@@ -168,3 +170,30 @@ TEST(ParserLimits, OverlongLineFails) {
   }
   EXPECT_NO_THROW(parse_syntax("FROM a\nRUN " + std::string(65531, 'x') + "\n", "Dockerfile"));
 }
+
+// The typed lowering accepts every upstream case except the two that hold
+// instructions BuildKit's instruction parser rejects too.
+class ParserTyped : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ParserTyped, LowersOrRejectsKnownBad) {
+  fs::path dir = case_dir("parser", GetParam());
+  if (dir.empty()) GTEST_SKIP() << "conformance corpus not found";
+  const std::map<std::string, std::string> rejected = {
+      {"flags", "unknown flag --user for COPY"},
+      {"health", "HEALTHCHECK requires at least one argument"},
+  };
+  std::string text = slurp(dir / "Dockerfile");
+  auto it = rejected.find(GetParam());
+  if (it == rejected.end()) {
+    Ast ast = parse(text, "Dockerfile");
+    EXPECT_EQ(ast.instructions.size(), parse_syntax(text, "Dockerfile").nodes.size());
+    return;
+  }
+  try {
+    parse(text, "Dockerfile");
+    FAIL() << "parse succeeded";
+  } catch (const ocbuild::Error& e) {
+    EXPECT_EQ(e.message(), it->second);
+  }
+}
+INSTANTIATE_TEST_SUITE_P(Corpus, ParserTyped, ::testing::ValuesIn(cases("parser")), test_name);
