@@ -8,12 +8,26 @@ namespace ocbuild::frontend {
 using detail::decode_rune;
 using detail::is_unicode_space;
 
+namespace {
+
+// Appends the escape character at `pos` and the rune after it; returns the
+// position after them.
+size_t append_escaped(std::string_view rest, size_t pos, std::string& word) {
+  word += rest[pos];
+  size_t w = 1;
+  decode_rune(rest, pos + 1, &w);
+  word.append(rest.substr(pos + 1, w));
+  return pos + 1 + w;
+}
+
+}  // namespace
+
 std::vector<std::string> split_words(std::string_view rest, char escape) {
   enum class Phase { kSpaces, kWord, kQuote };
   std::vector<std::string> words;
   Phase phase = Phase::kSpaces;
   char quote = 0;
-  bool blank_ok = false;
+  bool blank_ok = false;  // a quoted empty word ("") still counts
   std::string word;
   auto flush = [&] {
     if (blank_ok || !word.empty()) words.push_back(word);
@@ -22,52 +36,35 @@ std::vector<std::string> split_words(std::string_view rest, char escape) {
   };
   for (size_t pos = 0; pos < rest.size();) {
     size_t w = 1;
-    uint32_t cp = decode_rune(rest, pos, &w);
-    std::string_view ch = rest.substr(pos, w);
+    bool space = is_unicode_space(decode_rune(rest, pos, &w));
     char c = rest[pos];
-    if (phase == Phase::kSpaces) {
-      if (is_unicode_space(cp)) { pos += w; continue; }
-      phase = Phase::kWord;
-    }
-    if (phase == Phase::kWord) {
-      if (is_unicode_space(cp)) {
-        phase = Phase::kSpaces;
-        flush();
-        pos += w;
-        continue;
-      }
-      if (c == '\'' || c == '"') {
-        quote = c;
-        blank_ok = true;
-        phase = Phase::kQuote;
-      }
-      if (c == escape) {
-        if (pos + 1 == rest.size()) { pos += 1; continue; }  // a trailing escape is dropped
-        word += c;
-        pos += 1;
-        size_t w2 = 1;
-        decode_rune(rest, pos, &w2);
-        word.append(rest.substr(pos, w2));
-        pos += w2;
-        continue;
-      }
-      word.append(ch);
+    if (phase == Phase::kSpaces && space) {
       pos += w;
       continue;
     }
-    // In quotes: the escape character works except inside single quotes.
-    if (c == quote) phase = Phase::kWord;
-    if (c == escape && quote != '\'') {
-      if (pos + 1 == rest.size()) { phase = Phase::kWord; pos += 1; continue; }
+    if (phase == Phase::kSpaces) phase = Phase::kWord;
+    bool escapes = phase == Phase::kWord || quote != '\'';  // nothing escapes in '...'
+    if (phase == Phase::kWord && space) {
+      phase = Phase::kSpaces;
+      flush();
+    } else if (phase == Phase::kWord && (c == '\'' || c == '"') && c != escape) {
+      quote = c;
+      blank_ok = true;
+      phase = Phase::kQuote;
       word += c;
-      pos += 1;
-      size_t w2 = 1;
-      decode_rune(rest, pos, &w2);
-      word.append(rest.substr(pos, w2));
-      pos += w2;
+    } else if (phase == Phase::kQuote && c == quote) {
+      phase = Phase::kWord;
+      word += c;
+    } else if (c == escape && escapes) {
+      if (pos + 1 == rest.size()) {  // a trailing escape is dropped
+        if (phase == Phase::kQuote) phase = Phase::kWord;
+        break;
+      }
+      pos = append_escaped(rest, pos, word);
       continue;
+    } else {
+      word.append(rest.substr(pos, w));
     }
-    word.append(ch);
     pos += w;
   }
   if (phase != Phase::kSpaces) flush();
@@ -124,59 +121,37 @@ namespace {
 // BuildKit's extractBuilderFlags: leading `--words`, quotes and backslashes
 // processed; a bare `--` ends the flags. Works on bytes, as upstream does.
 std::string_view extract_flags(std::string_view line, std::vector<std::string>& flags) {
-  enum class Phase { kSpaces, kWord, kQuote };
-  Phase phase = Phase::kSpaces;
-  std::string word;
-  char quote = 0;
-  bool blank_ok = false;
-  for (size_t pos = 0; pos <= line.size(); ++pos) {
-    char ch = pos < line.size() ? line[pos] : '\0';
-    if (phase == Phase::kSpaces) {
-      if (pos == line.size()) break;
-      if (is_unicode_space(static_cast<unsigned char>(ch))) continue;
-      if (ch != '-' || pos + 1 == line.size() || line[pos + 1] != '-') return line.substr(pos);
-      phase = Phase::kWord;
-    }
-    if (pos == line.size()) {
-      if (word != "--" && (blank_ok || !word.empty())) flags.push_back(word);
-      break;
-    }
-    if (phase == Phase::kWord) {
-      if (is_unicode_space(static_cast<unsigned char>(ch))) {
-        phase = Phase::kSpaces;
-        if (word == "--") return line.substr(pos);
-        if (blank_ok || !word.empty()) flags.push_back(word);
-        word.clear();
-        blank_ok = false;
-        continue;
-      }
-      if (ch == '\'' || ch == '"') {
+  auto is_space = [](char c) { return is_unicode_space(static_cast<unsigned char>(c)); };
+  size_t pos = 0;
+  for (;;) {
+    while (pos < line.size() && is_space(line[pos])) ++pos;
+    if (pos == line.size()) return {};
+    if (line.substr(pos, 2) != "--" || pos + 1 == line.size()) return line.substr(pos);
+    // One flag word.
+    std::string word;
+    bool blank_ok = false;
+    char quote = 0;
+    for (; pos < line.size(); ++pos) {
+      char ch = line[pos];
+      if (!quote && is_space(ch)) break;
+      if (!quote && (ch == '\'' || ch == '"')) {
         quote = ch;
         blank_ok = true;
-        phase = Phase::kQuote;
+        continue;
+      }
+      if (quote && ch == quote) {
+        quote = 0;
         continue;
       }
       if (ch == '\\') {
-        if (pos + 1 == line.size()) continue;
+        if (pos + 1 == line.size()) break;  // a trailing backslash is dropped
         ch = line[++pos];
       }
       word += ch;
-      continue;
     }
-    if (ch == quote) {
-      phase = Phase::kWord;
-      continue;
-    }
-    if (ch == '\\') {
-      if (pos + 1 == line.size()) {
-        phase = Phase::kWord;
-        continue;
-      }
-      ch = line[++pos];
-    }
-    word += ch;
+    if (word == "--") return pos == line.size() ? std::string_view{} : line.substr(pos);
+    if (blank_ok || !word.empty()) flags.push_back(std::move(word));
   }
-  return {};
 }
 
 }  // namespace
