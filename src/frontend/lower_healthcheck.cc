@@ -74,7 +74,10 @@ InstructionValue lower_onbuild(const Node& node) {
   Node located = inner;
   located.range = node.range;
   lower(located);  // the trigger must itself be a valid instruction
-  return OnbuildInstruction{inner.original};
+  // As BuildKit stores it: heredoc bodies and terminators follow the line.
+  std::string expression = inner.original;
+  for (const auto& h : node.heredocs) expression += "\n" + h.content + h.name;
+  return OnbuildInstruction{expression};
 }
 
 }  // namespace ocbuild::frontend

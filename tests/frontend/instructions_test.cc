@@ -175,6 +175,10 @@ TEST(Simple, ExposeVolumeUserWorkdirStopsignalMaintainer) {
 TEST(Onbuild, KeepsTrigger) {
   auto on = lower_line<OnbuildInstruction>("ONBUILD RUN --mount=type=cache,target=/x echo hi");
   EXPECT_EQ(on.expression, "RUN --mount=type=cache,target=/x echo hi");
+  Ast ast = parse("FROM a\nONBUILD RUN <<EOF\necho hi\nEOF\nUSER x\n", "D");
+  ASSERT_EQ(ast.instructions.size(), 3u);
+  EXPECT_EQ(std::get<OnbuildInstruction>(ast.instructions[1].value).expression, "RUN <<EOF\necho hi\nEOF");
+  EXPECT_EQ(ast.instructions[1].node.heredocs.size(), 1u);
 }
 
 TEST(Healthcheck, CmdAndNone) {
