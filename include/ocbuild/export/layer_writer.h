@@ -25,6 +25,7 @@ struct Layer {
   Descriptor blob;  // media type, digest and size of the (compressed) blob
   Digest diff_id;   // sha256 of the uncompressed tar
   int64_t uncompressed_size = 0;
+  friend bool operator==(const Layer&, const Layer&) = default;
 };
 
 struct LayerWriteOptions {
