@@ -73,8 +73,11 @@ class ChangeCollector {
     entries_[path] = e;
   }
 
+  // The parent is included when the root has it (a merged view always does);
+  // a deleted parent's own whiteout covers the rest.
   void add_whiteout(const std::string& parent, const std::string& name) {
-    if (!parent.empty()) add_disk(parent);
+    struct stat st {};
+    if (!parent.empty() && ::lstat((root_ + "/" + parent).c_str(), &st) == 0) add_disk(parent);
     SourceEntry e;
     e.kind = SourceEntry::Kind::Whiteout;
     e.path = parent.empty() ? name : parent + "/" + name;

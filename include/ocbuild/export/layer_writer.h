@@ -45,7 +45,8 @@ struct Change {
 // A diff for the snapshotter: Add/Modify paths are read from `root` (a
 // directory change adds only the directory entry itself), Delete paths
 // become whiteouts and every opaque directory gets ".wh..wh..opq". Parent
-// directories of changed paths are included, read from `root`.
+// directories of changed paths are included, read from `root` (for a
+// deletion, only when `root` has the parent).
 struct ChangeSet {
   std::string root;
   std::vector<Change> changes;
