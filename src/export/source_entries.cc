@@ -43,6 +43,9 @@ void walk(const std::string& abs, const std::string& rel, std::vector<SourceEntr
     e.path = rel.empty() ? name : rel + "/" + name;
     e.abs_path = abs + "/" + name;
     e.st = lstat_or_throw(e.abs_path);
+    // Sockets cannot be archived and are never image content (containerd
+    // skips them too).
+    if (S_ISSOCK(e.st.st_mode)) continue;
     bool is_dir = S_ISDIR(e.st.st_mode);
     out.push_back(e);
     if (is_dir) walk(e.abs_path, e.path, out);
@@ -70,6 +73,7 @@ class ChangeCollector {
     e.path = path;
     e.abs_path = root_ + "/" + path;
     e.st = lstat_or_throw(e.abs_path);
+    if (S_ISSOCK(e.st.st_mode)) return;  // not archivable, as in collect_tree
     entries_[path] = e;
   }
 

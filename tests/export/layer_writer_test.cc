@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -189,4 +192,23 @@ TEST(LayerWriter, GnuTarListsTheLayer) {
   }
 }
 
+}  // namespace
+
+namespace {
+TEST(LayerWriter, SocketsAreSkipped) {
+  TempDir src, out;
+  TreeBuilder t(src.path());
+  t.file("keep", "k");
+  int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::string sock = t.abs("sock");
+  if (sock.size() >= sizeof addr.sun_path) GTEST_SKIP() << "temp path too long for a socket";
+  std::strcpy(addr.sun_path, sock.c_str());
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ::close(fd);
+  write_layer_from_dir(src.path(), opts(), out.path() + "/l.tar");
+  EXPECT_EQ(ocbuild::testing::raw_entry_names(out.path() + "/l.tar"), std::vector<std::string>{"keep"});
+}
 }  // namespace
