@@ -4,8 +4,13 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
 #include <thread>
 #include <vector>
+
+#include "chunk_pipe.h"
 
 #include "ocbuild/core/error.h"
 #include "ocbuild/core/unique_fd.h"
@@ -14,6 +19,11 @@ namespace ocbuild::exporter {
 namespace {
 
 constexpr size_t kOutBuffer = 1 << 20;
+// Compression runs on its own thread, fed in 4 MiB chunks: the tar side
+// (file reads, libarchive, the diff_id hash) never waits on the compressor
+// and the compressor never waits on a file read.
+constexpr size_t kChunk = 4 << 20;
+constexpr size_t kChunks = 4;
 
 struct ZstdDeleter {
   void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
@@ -37,6 +47,58 @@ struct BlobWriter::Impl {
   z_stream zs{};
   bool zs_live = false;
   std::unique_ptr<ZSTD_CCtx, ZstdDeleter> zstd;
+  // The compressing thread and what it shares with the producer.
+  std::unique_ptr<ChunkPipe> pipe;
+  ChunkPipe::Chunk current;
+  std::thread worker;
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;  // written by the worker before `failed`
+
+  void compress(const void* data, size_t size) {
+    if (options.compression == Compression::Gzip) gzip(data, size, Z_NO_FLUSH);
+    if (options.compression == Compression::Zstd) zstd_stream(data, size, ZSTD_e_continue);
+  }
+
+  void run_worker() {
+    while (auto chunk = pipe->pop_full()) {
+      // After a failure keep draining, so the producer never blocks forever.
+      if (!failed.load(std::memory_order_acquire)) {
+        try {
+          compress(chunk->data(), chunk->size());
+        } catch (...) {
+          error = std::current_exception();
+          failed.store(true, std::memory_order_release);
+        }
+      }
+      pipe->give_back(std::move(*chunk));
+    }
+  }
+
+  void start_worker() {
+    pipe = std::make_unique<ChunkPipe>(kChunks, kChunk);
+    current = pipe->take_free();
+    worker = std::thread([this] { run_worker(); });
+  }
+
+  void stop_worker() {
+    if (!worker.joinable()) return;
+    if (!current.empty()) pipe->push_full(std::move(current));
+    pipe->close();
+    worker.join();
+  }
+
+  void queue(const char* data, size_t size) {
+    while (size > 0) {
+      size_t n = std::min(size, kChunk - current.size());
+      current.insert(current.end(), data, data + n);
+      data += n;
+      size -= n;
+      if (current.size() == kChunk) {
+        pipe->push_full(std::move(current));
+        current = pipe->take_free();
+      }
+    }
+  }
 
   void emit(const void* data, size_t size) {
     if (size == 0) return;
@@ -101,24 +163,27 @@ BlobWriter::BlobWriter(int fd, const CompressionOptions& options) : impl_(std::m
   if (options.compression != Compression::None) impl_->out.resize(kOutBuffer);
   if (options.compression == Compression::Gzip) impl_->init_gzip();
   if (options.compression == Compression::Zstd) impl_->init_zstd();
+  if (options.compression != Compression::None) impl_->start_worker();
 }
 
 BlobWriter::~BlobWriter() {
-  if (impl_ && impl_->zs_live) deflateEnd(&impl_->zs);
+  if (!impl_) return;
+  impl_->stop_worker();
+  if (impl_->zs_live) deflateEnd(&impl_->zs);
 }
 
 void BlobWriter::write(const void* data, size_t size) {
   if (size == 0) return;
   impl_->raw_hash.update(data, size);
   impl_->raw_size += static_cast<int64_t>(size);
-  switch (impl_->options.compression) {
-    case Compression::None: impl_->emit(data, size); break;
-    case Compression::Gzip: impl_->gzip(data, size, Z_NO_FLUSH); break;
-    case Compression::Zstd: impl_->zstd_stream(data, size, ZSTD_e_continue); break;
-  }
+  if (impl_->options.compression == Compression::None) return impl_->emit(data, size);
+  if (impl_->failed.load(std::memory_order_acquire)) std::rethrow_exception(impl_->error);
+  impl_->queue(static_cast<const char*>(data), size);
 }
 
 BlobResult BlobWriter::finish() {
+  impl_->stop_worker();
+  if (impl_->failed.load(std::memory_order_acquire)) std::rethrow_exception(impl_->error);
   if (impl_->options.compression == Compression::Gzip) impl_->gzip(nullptr, 0, Z_FINISH);
   if (impl_->options.compression == Compression::Zstd) impl_->zstd_stream(nullptr, 0, ZSTD_e_end);
   BlobResult r;
