@@ -212,3 +212,35 @@ TEST(LayerWriter, SocketsAreSkipped) {
   EXPECT_EQ(ocbuild::testing::raw_entry_names(out.path() + "/l.tar"), std::vector<std::string>{"keep"});
 }
 }  // namespace
+
+namespace {
+// Names past ustar's 100 bytes, a long link target and an id past ustar's
+// 7 octal digits all need PAX records; without SOURCE_DATE_EPOCH mtimes stay.
+TEST(LayerWriter, LongNamesBigIdsAndUnclampedTimes) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to chown to a big uid";
+  TempDir src, out;
+  TreeBuilder t(src.path());
+  std::string deep = std::string(60, 'd') + "/" + std::string(60, 'e') + "/" + std::string(90, 'f');
+  t.file(deep, "deep");
+  std::string target(200, 't');
+  t.symlink("long-link", target);
+  t.owner(deep, 3000000, 4000000);
+  t.set_all_mtimes(kEpoch + 12345);
+  LayerWriteOptions o;  // no source_date_epoch
+  std::string blob = out.path() + "/l.tar";
+  write_layer_from_dir(src.path(), o, blob);
+  auto entries = read_layer_entries(blob);
+  const auto& f = find(entries, deep);
+  EXPECT_EQ(f.uid, 3000000);
+  EXPECT_EQ(f.gid, 4000000);
+  EXPECT_EQ(f.mtime, kEpoch + 12345);
+  EXPECT_EQ(f.content, Digest::of("deep"));
+  EXPECT_EQ(find(entries, "long-link").link_target, target);
+  if (ocbuild::testing::have_program("tar")) {
+    auto r = ocbuild::testing::run_command("tar --numeric-owner -tvf " + blob);
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("3000000/4000000"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(deep), std::string::npos) << r.output;
+  }
+}
+}  // namespace
