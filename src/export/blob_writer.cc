@@ -87,6 +87,18 @@ struct BlobWriter::Impl {
     worker.join();
   }
 
+  // Uncompressed output is gathered into 1 MiB writes: libarchive hands
+  // over 512-byte headers one by one.
+  void store(const char* data, size_t size) {
+    if (out.size() + size > kOutBuffer) flush_stored();
+    if (size >= kOutBuffer) return emit(data, size);
+    out.insert(out.end(), data, data + size);
+  }
+  void flush_stored() {
+    emit(out.data(), out.size());
+    out.clear();
+  }
+
   void queue(const char* data, size_t size) {
     while (size > 0) {
       size_t n = std::min(size, kChunk - current.size());
@@ -160,6 +172,7 @@ struct BlobWriter::Impl {
 BlobWriter::BlobWriter(int fd, const CompressionOptions& options) : impl_(std::make_unique<Impl>()) {
   impl_->fd = fd;
   impl_->options = options;
+  impl_->out.reserve(kOutBuffer);
   if (options.compression != Compression::None) impl_->out.resize(kOutBuffer);
   if (options.compression == Compression::Gzip) impl_->init_gzip();
   if (options.compression == Compression::Zstd) impl_->init_zstd();
@@ -176,12 +189,13 @@ void BlobWriter::write(const void* data, size_t size) {
   if (size == 0) return;
   impl_->raw_hash.update(data, size);
   impl_->raw_size += static_cast<int64_t>(size);
-  if (impl_->options.compression == Compression::None) return impl_->emit(data, size);
+  if (impl_->options.compression == Compression::None) return impl_->store(static_cast<const char*>(data), size);
   if (impl_->failed.load(std::memory_order_acquire)) std::rethrow_exception(impl_->error);
   impl_->queue(static_cast<const char*>(data), size);
 }
 
 BlobResult BlobWriter::finish() {
+  if (impl_->options.compression == Compression::None) impl_->flush_stored();
   impl_->stop_worker();
   if (impl_->failed.load(std::memory_order_acquire)) std::rethrow_exception(impl_->error);
   if (impl_->options.compression == Compression::Gzip) impl_->gzip(nullptr, 0, Z_FINISH);
