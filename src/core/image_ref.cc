@@ -53,6 +53,12 @@ ImageRef parse_image_ref(std::string_view text) {
     if (!valid_tag(ref.tag)) throw bad(text, "invalid tag \"" + ref.tag + "\"");
   }
   if (!valid_name(s)) throw bad(text, "invalid repository name \"" + s + "\"");
+  // Docker Hub names are kept in their familiar form: "docker.io/library/x" is "x".
+  for (const char* prefix : {"docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/"})
+    if (s.rfind(prefix, 0) == 0 && s.size() > std::string(prefix).size()) {
+      s = s.substr(std::string(prefix).size());
+      break;
+    }
   ref.name = s;
   if (ref.digest) ref.tag.clear();  // name:tag@digest: the digest wins
   else if (ref.tag.empty()) ref.tag = "latest";

@@ -24,21 +24,14 @@ bool is_file(const std::string& p) {
   return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-// "docker.io/library/app:1" -> "app:1"; the store keeps familiar names.
-std::string familiar(std::string name) {
-  for (const char* prefix : {"docker.io/library/", "docker.io/"})
-    if (name.rfind(prefix, 0) == 0) return name.substr(std::string(prefix).size());
-  return name;
-}
-
 std::string ref_name_for(const Descriptor& d) {
   if (auto it = d.annotations.find("io.containerd.image.name"); it != d.annotations.end())
-    return parse_tag_ref(familiar(it->second)).ref_name();
+    return parse_tag_ref(it->second).ref_name();
   auto it = d.annotations.find(kRefNameAnnotation);
   if (it == d.annotations.end()) return {};
   // A bare tag ("1.0", as skopeo writes for oci-archive:X:1.0) names no repository.
   if (it->second.find_first_of(":/") == std::string::npos) return {};
-  return parse_tag_ref(familiar(it->second)).ref_name();
+  return parse_tag_ref(it->second).ref_name();
 }
 
 void ingest_tree(ContentStore& store, const std::string& dir, const Descriptor& d, const std::string& parent) {

@@ -138,6 +138,8 @@ TEST(ImageRef, Forms) {
   r = parse_image_ref(kD1.str());
   EXPECT_TRUE(r.name.empty());
   EXPECT_EQ(r.str(), kD1.str());
+  EXPECT_EQ(parse_image_ref("docker.io/library/busybox:1").ref_name(), "busybox:1");
+  EXPECT_EQ(parse_image_ref("docker.io/team/app").ref_name(), "team/app:latest");
   EXPECT_THROW(parse_image_ref("App:1"), Error);
   EXPECT_THROW(parse_image_ref("app:bad tag"), Error);
   EXPECT_THROW(parse_image_ref(""), Error);

@@ -19,29 +19,29 @@ std::string blob(const std::string& dir, const std::string& digest) {
   return dir + "/blobs/sha256/" + digest.substr(digest.find(':') + 1);
 }
 
-// Walks descriptors from index.json, validating each document by kind.
-void walk(const std::string& dir, const nlohmann::json& desc, std::string& errors) {
+struct LayoutDocs {
+  std::vector<std::string> manifests, indexes, configs;
+};
+
+// Walks descriptors from index.json, collecting each document by kind.
+void walk(const std::string& dir, const nlohmann::json& desc, LayoutDocs& docs, std::string& errors) {
   std::string mt = desc.value("mediaType", "");
   std::string path = blob(dir, desc.value("digest", ""));
   bool is_index = mt == "application/vnd.oci.image.index.v1+json";
   bool is_manifest = mt == "application/vnd.oci.image.manifest.v1+json";
   if (!is_index && !is_manifest) return;
-  auto r = validate_oci(is_index ? "index" : "manifest", {path});
-  if (r.status != 0) errors += r.output;
+  (is_index ? docs.indexes : docs.manifests).push_back(path);
   auto doc = nlohmann::json::parse(slurp(path), nullptr, false);
   if (doc.is_discarded()) {
     errors += path + ": not JSON\n";
     return;
   }
   if (is_index) {
-    for (const auto& m : doc["manifests"]) walk(dir, m, errors);
+    for (const auto& m : doc["manifests"]) walk(dir, m, docs, errors);
     return;
   }
-  std::string cfg = blob(dir, doc["config"].value("digest", ""));
-  if (doc["config"].value("mediaType", "") == "application/vnd.oci.image.config.v1+json") {
-    auto c = validate_oci("config", {cfg});
-    if (c.status != 0) errors += c.output;
-  }
+  if (doc["config"].value("mediaType", "") == "application/vnd.oci.image.config.v1+json")
+    docs.configs.push_back(blob(dir, doc["config"].value("digest", "")));
 }
 
 }  // namespace
@@ -72,7 +72,14 @@ std::string validate_oci_layout(const std::string& dir) {
   if (r.status != 0) errors += r.output;
   auto idx = nlohmann::json::parse(slurp(dir + "/index.json"), nullptr, false);
   if (idx.is_discarded()) return errors + dir + "/index.json: not JSON\n";
-  for (const auto& m : idx["manifests"]) walk(dir, m, errors);
+  LayoutDocs docs;
+  for (const auto& m : idx["manifests"]) walk(dir, m, docs, errors);
+  for (const auto& [kind, files] : {std::pair{"manifest", &docs.manifests}, {"index", &docs.indexes},
+                                    {"config", &docs.configs}}) {
+    if (files->empty()) continue;
+    r = validate_oci(kind, *files);
+    if (r.status != 0) errors += r.output;
+  }
   return errors;
 }
 

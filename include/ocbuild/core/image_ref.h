@@ -1,7 +1,7 @@
 #pragma once
 // Local image references: "name[:tag]", "name@sha256:<hex>" or a bare
 // "sha256:<hex>". The default tag is "latest". Names are kept as written
-// (no docker.io/library/ expansion); the store's tag key is "name:tag".
+// in their familiar form ("docker.io/library/x" is "x"); the store's tag key is "name:tag".
 #include <optional>
 #include <string>
 #include <string_view>
