@@ -12,6 +12,14 @@ Error type_error(const std::string& what, const char* key, const char* expected)
 }
 }  // namespace
 
+std::string canonical(const json& j) {
+  try {
+    return j.dump();
+  } catch (const json::exception& e) {
+    throw Error(ErrorCode::Invalid, std::string("cannot serialize image metadata: ") + e.what());
+  }
+}
+
 json parse_object(std::string_view text, const std::string& what) {
   json j = json::parse(text.begin(), text.end(), nullptr, false);
   if (j.is_discarded()) throw Error(ErrorCode::Parse, what + ": not valid JSON");

@@ -23,8 +23,12 @@ void keep_unknown(const json& obj, const std::set<std::string>& known, UnknownFi
 }
 
 void put_unknown(const UnknownFields& unknown, json& obj) {
-  for (const auto& [k, v] : unknown)
-    if (!obj.contains(k)) obj[k] = json::parse(v);
+  for (const auto& [k, v] : unknown) {
+    if (obj.contains(k)) continue;
+    json value = json::parse(v, nullptr, false);
+    if (value.is_discarded()) throw Error(ErrorCode::Invalid, "unknown config field \"" + k + "\" is not valid JSON");
+    obj[k] = std::move(value);
+  }
 }
 
 json set_to_object(const std::set<std::string>& keys) {

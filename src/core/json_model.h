@@ -28,6 +28,7 @@ json platform_to_json(const Platform& p);
 Platform platform_from_json(const json& obj, const std::string& what);
 
 // Canonical bytes: keys sorted (nlohmann objects are std::map), no whitespace.
-inline std::string canonical(const json& j) { return j.dump(); }
+// Throws Error(Invalid) when a string is not valid UTF-8.
+std::string canonical(const json& j);
 
 }  // namespace ocbuild::json_model

@@ -82,6 +82,12 @@ TEST(ImageConfigJson, WrongTypesAreParseErrorsNamingTheField) {
   EXPECT_THROW(parse_image_config(R"({"rootfs":{"diff_ids":["sha256:XYZ"]}})"), Error);
 }
 
+TEST(ImageConfigJson, InvalidUtf8IsAnErrorNotACrash) {
+  ImageConfig c;
+  c.config.labels = {{"bad", std::string("\xff\xfe")}};
+  EXPECT_THROW(to_json_bytes(c), Error);
+}
+
 TEST(ManifestJson, OciRoundTrip) {
   Manifest m;
   m.config = {media_type::kOciConfig, kD1, 7, {}, {}, {}};
