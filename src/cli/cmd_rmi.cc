@@ -39,6 +39,7 @@ void run(const std::vector<std::string>& images, GlobalOptions& g) {
     }
   }
   GcResult gc = store.collect_garbage();
+  if (gc.deferred) std::cerr << "note: a build holds the store; unused blobs are kept until the next rmi\n";
   if (gc.blobs_removed)
     std::cout << "Deleted: " << gc.blobs_removed << " blobs (" << human_size(gc.bytes_removed) << ")\n";
 }

@@ -116,7 +116,11 @@ std::vector<Digest> ContentStore::reachable_from(const Descriptor& root) const {
   return out;
 }
 
+FileLock ContentStore::lease() const { return FileLock(root_ + "/gc.lock", FileLock::Mode::Shared); }
+
 GcResult ContentStore::collect_garbage(std::chrono::seconds grace) {
+  auto no_leases = FileLock::try_lock(root_ + "/gc.lock", FileLock::Mode::Exclusive);
+  if (!no_leases) return GcResult{0, 0, true};
   FileLock lock(root_ + "/index.lock");
   std::set<std::string> live;
   for (const auto& d : load_index(root_).manifests)

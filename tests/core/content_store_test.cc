@@ -139,6 +139,22 @@ TEST(ContentStore, GraceKeepsRecentBlobs) {
   EXPECT_TRUE(store.has(d));
 }
 
+TEST(ContentStore, LeaseDefersGarbageCollection) {
+  TempDir tmp;
+  ContentStore store(tmp.path());
+  Digest d = store.ingest_bytes("a build's first layer");
+  {
+    FileLock lease = store.lease();
+    FileLock another = ContentStore(tmp.path()).lease();  // leases share
+    GcResult r = store.collect_garbage();
+    EXPECT_TRUE(r.deferred);
+    EXPECT_TRUE(store.has(d));
+  }
+  GcResult r = store.collect_garbage();
+  EXPECT_FALSE(r.deferred);
+  EXPECT_EQ(r.blobs_removed, 1u);
+}
+
 TEST(ContentStore, ConcurrentTaggingFromThreadsLosesNothing) {
   TempDir tmp;
   ContentStore store(tmp.path());

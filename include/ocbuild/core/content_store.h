@@ -6,7 +6,8 @@
 // "name:tag". Blobs arrive through a temp file in ROOT/ingest that is hashed,
 // fsynced, verified and renamed into place: a digest mismatch throws
 // Error(Invalid) and leaves nothing behind. index.json changes are serialized
-// across processes by a FileLock on ROOT/index.lock and written atomically.
+// across processes by a FileLock on ROOT/index.lock and written atomically;
+// ROOT/gc.lock holds build leases that keep garbage collection away.
 // A ContentStore object is cheap and may be used from several threads.
 #include <chrono>
 #include <cstdint>
@@ -17,6 +18,7 @@
 
 #include "ocbuild/core/descriptor.h"
 #include "ocbuild/core/digest.h"
+#include "ocbuild/core/file_lock.h"
 #include "ocbuild/core/image.h"
 #include "ocbuild/core/unique_fd.h"
 
@@ -57,6 +59,7 @@ struct TagEntry {
 struct GcResult {
   size_t blobs_removed = 0;
   int64_t bytes_removed = 0;
+  bool deferred = false;  // a lease was held: nothing was collected
 };
 
 class ContentStore {
@@ -87,9 +90,15 @@ class ContentStore {
   std::optional<Descriptor> resolve(const std::string& ref_name) const;
   std::vector<TagEntry> list_tags() const;  // sorted by ref_name
 
+  // A lease keeps garbage collection away while held (a shared lock on
+  // ROOT/gc.lock): hold one from the first blob a build writes until the
+  // result is tagged. Any number of leases may be held at once.
+  FileLock lease() const;
+
   // Removes every blob that no tag reaches (manifest -> config, layers;
-  // index -> manifests), holding the index lock. Blobs modified less than
-  // `grace` ago are kept so an in-flight build's blobs survive.
+  // index -> manifests), holding the index lock. When any lease is held
+  // (including one of this process) it collects nothing and returns
+  // deferred = true. Blobs modified less than `grace` ago are also kept.
   GcResult collect_garbage(std::chrono::seconds grace = std::chrono::seconds(0));
   // Digests reachable from a manifest or index (itself included).
   std::vector<Digest> reachable_from(const Descriptor& root) const;
