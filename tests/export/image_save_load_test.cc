@@ -111,6 +111,28 @@ TEST_F(SaveLoad, LoadsWhatSkopeoWrites) {
   EXPECT_EQ(read_image(other, *other.resolve("web:3")).manifest.layers.at(0).digest, img_.layer);
 }
 
+TEST_F(SaveLoad, MultiPlatformIndexRoundTrips) {
+  auto arm = testing::make_test_image(store_, "app:arm");
+  Descriptor amd = img_.manifest, a = arm.manifest;
+  amd.platform = Platform{"amd64", "linux", "", {}, ""};
+  a.platform = Platform{"arm64", "linux", "", {}, "v8"};
+  Index idx;
+  idx.manifests = {a, amd};
+  Descriptor index = store_.put_index(idx);
+  store_.tag("multi:1", index);
+  save_image(store_, {index, "multi:1"}, SaveFormat::OciArchive, path("m.tar"));
+  ContentStore other(path("other"));
+  EXPECT_EQ(load_images(other, path("m.tar")).at(0).target.digest, index.digest);
+  EXPECT_TRUE(other.has(arm.layer));
+  EXPECT_TRUE(other.has(img_.layer));
+  Descriptor picked = select_manifest(other, *other.resolve("multi:1"), Platform{"arm64", "linux", "", {}, "v8"});
+  EXPECT_EQ(picked.digest, arm.manifest.digest);
+  save_image(store_, {index, "multi:1"}, SaveFormat::DockerArchive, path("md.tar"));  // one platform
+  auto loaded = load_images(other, path("md.tar"));
+  EXPECT_EQ(read_image(other, loaded.at(0).target).manifest.config.digest,
+            read_image(store_, select_manifest(store_, index)).manifest.config.digest);
+}
+
 TEST_F(SaveLoad, CorruptOciBlobIsRefusedAndNothingTagged) {
   save_image(store_, req_, SaveFormat::OciDir, path("layout"));
   std::string layer = path("layout/blobs/sha256/" + img_.layer.hex());
