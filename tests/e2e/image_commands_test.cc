@@ -87,7 +87,7 @@ TEST_F(ImageCommands, TagAndRmiCollectGarbage) {
 }
 
 TEST_F(ImageCommands, SaveAndLoadEachFormat) {
-  for (const std::string& format : {"oci", "oci-dir", "docker"}) {
+  for (const std::string format : {"oci", "oci-dir", "docker"}) {
     std::string out = path("out-" + format);
     auto r = ocb("save app:1.0 --format " + format + " -o " + out);
     ASSERT_EQ(r.status, 0) << format << ": " << r.output;
@@ -98,7 +98,9 @@ TEST_F(ImageCommands, SaveAndLoadEachFormat) {
     r = ocb("inspect app:1.0 2>/dev/null", root2);
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_EQ(nlohmann::json::parse(r.output)["ConfigDigest"], img_.config.str());
-    if (testing::oci_schema_dir()) EXPECT_EQ(testing::validate_oci_layout(root2), "") << format;
+    if (testing::oci_schema_dir()) {
+      EXPECT_EQ(testing::validate_oci_layout(root2), "") << format;
+    }
     if (testing::have_program("umoci")) {
       r = testing::run_command("cd " + tmp_.path() + " && umoci unpack --rootless --image " + root2 + ":app:1.0 b-" +
                                format);

@@ -54,7 +54,9 @@ TEST_F(SaveLoad, ArchivesAreDeterministic) {
 TEST_F(SaveLoad, OciDirIsAValidLayoutSkopeoReads) {
   save_image(store_, req_, SaveFormat::OciDir, path("layout"));
   EXPECT_TRUE(fs::exists(path("layout/blobs/sha256/" + img_.layer.hex())));
-  if (testing::oci_schema_dir()) EXPECT_EQ(testing::validate_oci_layout(path("layout")), "");
+  if (testing::oci_schema_dir()) {
+    EXPECT_EQ(testing::validate_oci_layout(path("layout")), "");
+  }
   EXPECT_THROW(save_image(store_, req_, SaveFormat::OciDir, path("layout")), Error);  // not empty
   if (!testing::have_program("skopeo")) GTEST_SKIP() << "skopeo missing";
   auto r = run_command("skopeo inspect oci:" + path("layout") + ":app:1.0");
