@@ -1,0 +1,148 @@
+#include "snapshot/mount_steps.h"
+
+#include <fcntl.h>
+#include <linux/limits.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "snapshot/child_plan.h"
+#include "snapshot/child_report.h"
+#include "snapshot/sys.h"
+
+namespace ocbuild::snapshot {
+namespace {
+
+// mkdir -p of `path` (absolute, in the new root); the last component is a file
+// when `is_file`. *created_len is the length of the topmost created prefix.
+int ensure_path(const char* path, bool is_file, size_t* created_len) noexcept {
+  char buf[PATH_MAX];
+  size_t len = ::strnlen(path, sizeof buf);
+  if (len == 0 || len >= sizeof buf || path[0] != '/') return EINVAL;
+  ::memcpy(buf, path, len + 1);
+  *created_len = 0;
+  for (size_t i = 1; i <= len; ++i) {
+    if (buf[i] != '/' && buf[i] != '\0') continue;
+    if (i > 0 && buf[i - 1] == '/') continue;
+    char saved = buf[i];
+    buf[i] = '\0';
+    bool last = i == len;
+    int rc;
+    if (last && is_file) {
+      int fd = ::open(buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+      rc = fd >= 0 ? 0 : errno;
+      if (fd >= 0) ::close(fd);
+    } else {
+      rc = ::mkdir(buf, 0755) == 0 ? 0 : errno;
+    }
+    if (rc == 0 && *created_len == 0) *created_len = i;
+    if (rc != 0 && rc != EEXIST) return rc;
+    buf[i] = saved;
+  }
+  return 0;
+}
+
+int set_attr(int fd, unsigned attr) noexcept {
+  if (attr == 0) return 0;
+  mount_attr a{};
+  a.attr_set = attr;
+  if (::mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) != 0) return errno;
+  return 0;
+}
+
+int make_new_fs(MountStep& step) noexcept {
+  int fsfd = ::fsopen(step.fstype, FSOPEN_CLOEXEC);
+  if (fsfd < 0) return errno;
+  int rc = 0;
+  for (int i = 0; i < MountStep::kMaxOptions && step.keys[i] && rc == 0; ++i) {
+    int r = step.values[i] ? ::fsconfig(fsfd, FSCONFIG_SET_STRING, step.keys[i], step.values[i], 0)
+                           : ::fsconfig(fsfd, FSCONFIG_SET_FLAG, step.keys[i], nullptr, 0);
+    if (r != 0) rc = errno;
+  }
+  if (rc == 0 && ::fsconfig(fsfd, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) rc = errno;
+  if (rc == 0) {
+    step.fd = ::fsmount(fsfd, FSMOUNT_CLOEXEC, step.attr);
+    if (step.fd < 0) rc = errno;
+  }
+  ::close(fsfd);
+  return rc;
+}
+
+}  // namespace
+
+int mount_root(const ChildPlan& plan) noexcept {
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return errno;
+  if (plan.overlay_options) {
+    // Short symlinked layer names relative to overlay_dir keep the option
+    // string under a page even with hundreds of layers (as overlay2 does).
+    if (::chdir(plan.overlay_dir) != 0) return errno;
+    if (::mount("overlay", plan.root_mount, "overlay", 0, plan.overlay_options) != 0) return errno;
+    return 0;
+  }
+  if (::mount(plan.plain_dir, plan.root_mount, nullptr, MS_BIND | MS_REC, nullptr) != 0) return errno;
+  return 0;
+}
+
+int make_detached(MountStep& step) noexcept {
+  switch (step.kind) {
+    case StepKind::Symlink: return 0;
+    case StepKind::NewFs: return make_new_fs(step);
+    case StepKind::Bind:
+      step.fd = ::open_tree(AT_FDCWD, step.source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+      if (step.fd < 0) return errno;
+      return set_attr(step.fd, step.attr);
+  }
+  return EINVAL;
+}
+
+int pivot_into_root(const ChildPlan& plan) noexcept {
+  // pivot_root(".", "."): the old root ends up stacked on the new one and is
+  // detached at once; no directory is needed in the image for it.
+  if (::chdir(plan.root_mount) != 0) return errno;
+  if (sys::pivot_root(".", ".") != 0) return errno;
+  if (::umount2(".", MNT_DETACH) != 0) return errno;
+  if (::chdir("/") != 0) return errno;
+  return 0;
+}
+
+int attach(MountStep& step, int report_fd) noexcept {
+  size_t created = 0;
+  int rc;
+  if (step.kind == StepKind::Symlink) {
+    rc = ::symlink(step.source, step.target) == 0 || errno == EEXIST ? 0 : errno;
+    return rc;
+  }
+  rc = ensure_path(step.target, step.target_is_file, &created);
+  if (rc != 0) return rc;
+  if (created && step.record_created) send_created(report_fd, step.target, created);
+  if (::move_mount(step.fd, "", AT_FDCWD, step.target, MOVE_MOUNT_F_EMPTY_PATH) != 0) return errno;
+  ::close(step.fd);
+  step.fd = -1;
+  return 0;
+}
+
+int make_dirs_in_root(const char* path) noexcept {
+  size_t created = 0;
+  return ensure_path(path, false, &created);
+}
+
+int bring_loopback_up() noexcept {
+  int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return errno;
+  ifreq req{};
+  ::memcpy(req.ifr_name, "lo", 3);
+  int rc = 0;
+  if (::ioctl(s, SIOCGIFFLAGS, &req) != 0) rc = errno;
+  req.ifr_flags = static_cast<short>(req.ifr_flags | IFF_UP);
+  if (rc == 0 && ::ioctl(s, SIOCSIFFLAGS, &req) != 0) rc = errno;
+  ::close(s);
+  return rc;
+}
+
+}  // namespace ocbuild::snapshot
