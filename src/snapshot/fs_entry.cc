@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -29,7 +31,7 @@ std::string get_xattr(const std::string& path, const std::string& name) {
   return value;
 }
 
-int64_t ns(const struct timespec& t) { return int64_t(t.tv_sec) * 1000000000 + t.tv_nsec; }
+int64_t ns(const struct statx_timestamp& t) { return int64_t(t.tv_sec) * 1000000000 + t.tv_nsec; }
 
 }  // namespace
 
@@ -61,18 +63,19 @@ void write_xattrs(const std::string& path, const Xattrs& xattrs) {
 }
 
 std::optional<FileState> read_state(const std::string& path) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) {
+  struct statx st {};
+  if (::statx(AT_FDCWD, path.c_str(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &st) != 0) {
     if (errno == ENOENT) return std::nullopt;
-    throw Error::io("lstat " + path, errno);
+    throw Error::io("statx " + path, errno);
   }
   FileState s;
-  s.mode = st.st_mode, s.uid = st.st_uid, s.gid = st.st_gid;
-  s.size = S_ISDIR(st.st_mode) ? 0 : st.st_size;
-  s.mtime_ns = ns(st.st_mtim), s.ctime_ns = ns(st.st_ctim);
-  s.ino = st.st_ino, s.nlink = st.st_nlink, s.rdev = st.st_rdev;
-  if (S_ISLNK(st.st_mode)) {
-    std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
+  s.mode = st.stx_mode, s.uid = st.stx_uid, s.gid = st.stx_gid;
+  s.size = S_ISDIR(st.stx_mode) ? 0 : static_cast<int64_t>(st.stx_size);
+  s.mtime_ns = ns(st.stx_mtime), s.ctime_ns = ns(st.stx_ctime);
+  if (st.stx_mask & STATX_BTIME) s.btime_ns = ns(st.stx_btime);
+  s.ino = st.stx_ino, s.nlink = st.stx_nlink, s.rdev = makedev(st.stx_rdev_major, st.stx_rdev_minor);
+  if (S_ISLNK(st.stx_mode)) {
+    std::string target(static_cast<size_t>(st.stx_size) + 1, '\0');
     ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
     if (n < 0) throw Error::io("readlink " + path, errno);
     target.resize(static_cast<size_t>(n));

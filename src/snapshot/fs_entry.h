@@ -22,11 +22,12 @@ struct FileState {
   int64_t size = 0;
   int64_t mtime_ns = 0, ctime_ns = 0;
   uint64_t ino = 0, nlink = 0, rdev = 0;
+  int64_t btime_ns = 0;  // birth time, 0 where the file system has none
   std::string link_target;
   Xattrs xattrs;  // overlayfs' own left out
 };
 
-// lstat + link target + xattrs; nullopt when the path does not exist.
+// statx (no follow) + link target + xattrs; nullopt when the path does not exist.
 std::optional<FileState> read_state(const std::string& path);
 // Image xattrs of a path (without trusted.overlay.*, user.overlay.*).
 Xattrs read_xattrs(const std::string& path);

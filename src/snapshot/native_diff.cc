@@ -48,7 +48,8 @@ class NativeDiff {
   }
 
   void directory(const std::string& path, const FileState& now, const FileState& old) {
-    if (!S_ISDIR(old.mode) || now.ino != old.ino) {
+    // A new inode, or the same number reused (birth time moved): replaced.
+    if (!S_ISDIR(old.mode) || now.ino != old.ino || now.btime_ns != old.btime_ns) {
       out_.opaque_dirs.push_back(path);
       add(Change::Kind::Modify, path);
       walk(path, true);

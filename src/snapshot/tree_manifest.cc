@@ -48,7 +48,7 @@ void save_manifest(const TreeManifest& manifest, const std::string& path) {
     put_bytes(out, rel);
     std::ostringstream nums;
     nums << ' ' << s.mode << ' ' << s.uid << ' ' << s.gid << ' ' << s.size << ' ' << s.mtime_ns << ' '
-         << s.ctime_ns << ' ' << s.ino << ' ' << s.nlink << ' ' << s.rdev << ' ' << s.xattrs.size() << ' ';
+         << s.ctime_ns << ' ' << s.ino << ' ' << s.nlink << ' ' << s.rdev << ' ' << s.btime_ns << ' ' << s.xattrs.size() << ' ';
     out += nums.str();
     put_bytes(out, s.link_target);
     for (const auto& [name, value] : s.xattrs) put_bytes(out, name), put_bytes(out, value);
@@ -69,7 +69,7 @@ TreeManifest load_manifest(const std::string& path) {
     std::string rel = get_bytes(in, path);
     FileState s;
     size_t nx = 0;
-    if (!(in >> s.mode >> s.uid >> s.gid >> s.size >> s.mtime_ns >> s.ctime_ns >> s.ino >> s.nlink >> s.rdev >> nx))
+    if (!(in >> s.mode >> s.uid >> s.gid >> s.size >> s.mtime_ns >> s.ctime_ns >> s.ino >> s.nlink >> s.rdev >> s.btime_ns >> nx))
       throw Error(ErrorCode::Invalid, "corrupt manifest " + path);
     in >> std::ws;
     s.link_target = get_bytes(in, path);
