@@ -89,11 +89,6 @@ class Merger {
   }
 
   void copy_non_dir(const std::string& src, const std::string& dst, const FileState& s) {
-    if (s.nlink > 1 && S_ISREG(s.mode)) {
-      auto it = links_.find(s.ino);
-      if (it != links_.end() && ::link(it->second.c_str(), dst.c_str()) == 0) return;
-      links_[s.ino] = dst;
-    }
     if (S_ISREG(s.mode)) {
       UniqueFd in(::open(src.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
       if (!in) throw Error::io("open " + src, errno);
@@ -115,16 +110,13 @@ class Merger {
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0) throw Error::io("remove " + path, EACCES);
   }
-
-  // Layer dirs live on one file system: the inode alone names a file.
-  std::map<uint64_t, std::string> links_;
 };
 
 }  // namespace
 
 void merge_layers(const std::vector<std::string>& layers_bottom_first, const std::string& dst) {
   for (const auto& layer : layers_bottom_first) {
-    Merger merger;  // hard links never span layers
+    Merger merger;
     merger.layer(layer, dst);
   }
 }

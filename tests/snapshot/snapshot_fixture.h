@@ -40,7 +40,7 @@ struct Step {
 };
 
 class SnapshotTest : public ::testing::TestWithParam<Driver> {
- protected:
+ public:
   void SetUp() override {
     if (auto why = probe_userns()) GTEST_SKIP() << why->c_str();
     if (GetParam() == Driver::Overlay)
