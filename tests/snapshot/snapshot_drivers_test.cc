@@ -17,6 +17,8 @@ class DriverParityTest : public ::testing::Test {
     tmp_ = std::make_unique<TempDir>("ocbuild-parity-");
   }
 
+  void TearDown() override { SnapshotTest::remove_as_container_root(std::move(tmp_)); }
+
   // Runs the steps with one driver in a store of its own; returns layer digests.
   std::vector<std::string> digests(Driver driver, const std::vector<Step>& steps) {
     std::string dir = tmp_->path() + "/" + to_string(driver);

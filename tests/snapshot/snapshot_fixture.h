@@ -52,6 +52,19 @@ class SnapshotTest : public ::testing::TestWithParam<Driver> {
     base_ = make_base(*store_, tmp_->path(), *busybox);
   }
 
+  // Snapshots hold files of subordinate ids when run as nobody: remove them
+  // as container root.
+  void TearDown() override { remove_as_container_root(std::move(tmp_)); }
+
+  static void remove_as_container_root(std::unique_ptr<TempDir> dir) {
+    if (!dir) return;
+    std::string path = dir->release();
+    as_container_root([&] {
+      remove_tree_noexcept(path);
+      return std::string();
+    });
+  }
+
   // The busybox tree plus a file with a user xattr, as one layer.
   static LayerRef make_base(ContentStore& store, const std::string& tmp, const std::string& busybox) {
     std::string rootfs = tmp + "/rootfs", blob = tmp + "/base.tar";
