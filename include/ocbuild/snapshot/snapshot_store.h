@@ -1,0 +1,107 @@
+#pragma once
+// The snapshot store: unpacked layers kept once under <store root>/snapshots,
+// keyed by chain ID, and writable snapshots stacked on them for RUN steps.
+// Layer blobs come in from the ContentStore; prepare() gives a root file
+// system for the executor (an OverlayRoot with the overlay driver, a
+// PlainRoot full copy with the native one); commit() turns the changes into
+// a layer blob (ingested into the ContentStore) and a new committed snapshot.
+//
+// On disk (format "ocbuild-snapshot 1", see snapshot_meta.cc):
+//   committed/<chain hex>/{meta,fs}  one layer, overlay format: deletions are
+//                                    0/0 char devices, opaque dirs carry
+//                                    user.overlay.opaque=y
+//   active/<random>/                 writable snapshots
+//   tmp/<random>/                    unpacks in progress (renamed into place)
+//   locks/<chain hex>.lock           one FileLock per chain being created
+// Every method may be called from several processes at once. Run as an
+// unprivileged user, file work happens inside a user namespace with the
+// executor's id mapping, so owners are always the container's view.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ocbuild/core/content_store.h"
+#include "ocbuild/core/descriptor.h"
+#include "ocbuild/core/digest.h"
+#include "ocbuild/export/layer_writer.h"
+#include "ocbuild/snapshot/run_spec.h"
+
+namespace ocbuild::snapshot {
+
+enum class Driver { Auto, Overlay, Native };
+const char* to_string(Driver driver);
+// "auto", "overlay", "native"; nullopt otherwise.
+std::optional<Driver> parse_driver(std::string_view text);
+
+// One layer of an image: its blob in the ContentStore and its diff_id.
+struct LayerRef {
+  Descriptor blob;
+  Digest diff_id;
+};
+
+class SnapshotStore;
+
+// A writable snapshot. Movable; the destructor discards it unless committed.
+class ActiveSnapshot {
+ public:
+  ActiveSnapshot(ActiveSnapshot&&) noexcept;
+  ActiveSnapshot& operator=(ActiveSnapshot&&) noexcept;
+  ActiveSnapshot(const ActiveSnapshot&) = delete;
+  ActiveSnapshot& operator=(const ActiveSnapshot&) = delete;
+  ~ActiveSnapshot();
+
+  Driver driver() const;  // Overlay or Native, never Auto
+  // The root to put in a RunSpec.
+  const RootFs& root() const;
+  const std::optional<Digest>& parent() const;
+  // Keeps the run's mount stubs (created_paths) out of the layer.
+  void record(const RunResult& result);
+
+  struct State;
+
+ private:
+  friend class SnapshotStore;
+  explicit ActiveSnapshot(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+struct CommitResult {
+  exporter::Layer layer;
+  Digest chain_id;  // of the committed snapshot (parent chain + this layer)
+};
+
+class SnapshotStore {
+ public:
+  // Opens <store.root()>/snapshots. Auto picks overlay when probe_overlay()
+  // says it works, else native.
+  explicit SnapshotStore(ContentStore& store, Driver driver = Driver::Auto);
+  Driver driver() const { return driver_; }
+  const std::string& root() const { return root_; }
+
+  // Unpacks the layers that are not there yet (bottom first) and returns the
+  // top chain ID. Throws Error(NotFound) for a blob the ContentStore lacks.
+  Digest unpack(const std::vector<LayerRef>& layers);
+  bool has(const Digest& chain_id) const;
+  // The committed layer dirs of a chain, top first (Error(NotFound) if absent).
+  std::vector<std::string> layer_dirs(const Digest& chain_id) const;
+
+  // A writable snapshot on a committed chain, or empty (scratch) for nullopt.
+  ActiveSnapshot prepare(const std::optional<Digest>& parent);
+  ActiveSnapshot prepare(const std::vector<LayerRef>& layers);
+
+  // Writes the changes as a layer, ingests its blob and commits the snapshot
+  // as chain_id(parent, diff_id). The active snapshot is consumed.
+  CommitResult commit(ActiveSnapshot& active, const exporter::LayerWriteOptions& options);
+  // Removes an active snapshot now.
+  void discard(ActiveSnapshot& active) noexcept;
+
+ private:
+  void ensure_layer(const std::optional<Digest>& parent, const LayerRef& layer, const Digest& chain);
+  ContentStore& store_;
+  Driver driver_;
+  std::string root_;
+};
+
+}  // namespace ocbuild::snapshot
