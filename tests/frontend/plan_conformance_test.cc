@@ -1,7 +1,7 @@
 // The behavior/ cases about ARG/ENV/stage semantics, checked on the plan
 // without running a build: success or the error text, the image config keys
 // of the target stage, and the output of `RUN echo -n WORDS > FILE` / `RUN env
-// > FILE` steps, simulated by expanding WORDS with the step's RUN environment.
+// > FILE` steps and the bodies of `COPY <<EOF FILE`, simulated by expanding WORDS with the step's RUN environment.
 // A run whose note says it is a cache hit must instead have the same RUN
 // cache-key inputs (run_args) as the run before it.
 #include <nlohmann/json.hpp>
@@ -24,7 +24,7 @@ const std::vector<std::string> kCases = {
     "multistage-copy-from-image", "multistage-copy-from-later-stage-error", "multistage-names-case-insensitive",
     "multistage-stage-shadows-image", "no-stages-error", "onbuild-heredoc", "onbuild-not-rerun-in-child-stage",
     "onbuild-triggers-cleared", "scratch-config-and-history", "scratch-default-shell-and-path",
-    "target-not-found-error"};
+    "target-not-found-error", "heredoc-var-substitution"};
 
 std::string basename_of(const std::string& p) { return p.substr(p.find_last_of('/') + 1); }
 
@@ -35,6 +35,8 @@ std::map<std::string, std::string> simulated_files(const BuildPlan& p) {
   ShellLexer lexer;
   for (size_t i : p.kept)
     for (const auto& step : p.stages[i].steps) {
+      if (const auto* copy = std::get_if<CopyInstruction>(&step.value); copy && copy->heredocs.size() == 1)
+        out[basename_of(copy->dest)] = copy->heredocs[0].content;  // COPY <<EOF /dest/file
       const auto* run = std::get_if<RunInstruction>(&step.value);
       if (!run || run->json || run->command.size() != 1) continue;
       std::smatch m;

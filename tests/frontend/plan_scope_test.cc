@@ -191,5 +191,15 @@ TEST(PlanScope, ExpandedInstructions) {
   EXPECT_EQ(s.config.config.working_dir, "/dst");
 }
 
+TEST(PlanScope, CopyHeredocBodiesAreChompedAndExpanded) {
+  BuildPlan p = plan_text("FROM scratch\nARG N=w\nCOPY <<-EOF /a\n\tHi '$N'\n\tEOF\nCOPY <<'EOF' /b\n$N\nEOF\n");
+  const Stage& s = target_stage(p);
+  const auto& a = std::get<CopyInstruction>(find_step(s, "copy", 0).value);
+  EXPECT_EQ(a.heredocs.at(0).content, "Hi 'w'\n");
+  EXPECT_FALSE(a.heredocs.at(0).chomp);
+  EXPECT_EQ(a.sources, std::vector<std::string>{"<<-EOF"});
+  EXPECT_EQ(std::get<CopyInstruction>(find_step(s, "copy", 1).value).heredocs.at(0).content, "$N\n");
+}
+
 }  // namespace
 }  // namespace ocbuild::frontend
