@@ -1,5 +1,7 @@
 #include "cli/command.h"
 
+#include <algorithm>
+
 #include "ocbuild/core/paths.h"
 
 namespace ocbuild::cli {
@@ -10,8 +12,14 @@ std::vector<RegisteredCommand>& mutable_commands() {
 }
 }  // namespace
 
+// A child of a group is registered as "parent child" and always set up after
+// every top-level command, whatever the static initialisation order.
 RegisterCommand::RegisterCommand(std::string name, CommandSetup setup) {
-  mutable_commands().push_back({std::move(name), std::move(setup)});
+  auto& cmds = mutable_commands();
+  auto pos = cmds.end();
+  if (name.find(' ') == std::string::npos)
+    pos = std::find_if(cmds.begin(), cmds.end(), [](const auto& c) { return c.name.find(' ') != std::string::npos; });
+  cmds.insert(pos, {std::move(name), std::move(setup)});
 }
 
 const std::vector<RegisteredCommand>& registered_commands() { return mutable_commands(); }

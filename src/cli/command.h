@@ -22,6 +22,9 @@ struct GlobalOptions {
 
 using CommandSetup = std::function<void(CLI::App& app, GlobalOptions& globals)>;
 
+// `name` is a top-level command ("build"), or "parent child" for a
+// subcommand of a group ("debug graph"): children are set up after all
+// top-level commands, so the setup finds its parent with app.get_subcommand().
 struct RegisterCommand {
   RegisterCommand(std::string name, CommandSetup setup);
 };
