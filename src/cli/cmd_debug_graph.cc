@@ -1,9 +1,11 @@
 // `ocbuild debug graph -f Dockerfile [--target T] [--build-arg K=V]...
 // [--platform P]`: prints the build plan as JSON (stages, bases, steps with
-// their expanded values, edges, kept stages, warnings). Base images are not
-// looked up: every image resolves to an empty config.
+// their expanded values, edges, kept stages, warnings). A base image found in
+// the store contributes its config (ENV, ONBUILD...); any other image resolves
+// to an empty config: nothing is pulled.
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -11,6 +13,9 @@
 #include <sstream>
 
 #include "cli/command.h"
+#include "ocbuild/core/content_store.h"
+#include "ocbuild/core/image_lookup.h"
+#include "ocbuild/core/image_ref.h"
 #include "ocbuild/frontend/build_plan.h"
 
 namespace ocbuild::cli {
@@ -18,15 +23,27 @@ namespace {
 using nlohmann::ordered_json;
 using namespace frontend;
 
-class EmptyConfigResolver : public ImageResolver {
+// The store's config when it has the image, else an empty one. The store is
+// only opened when it already exists: a debug command never creates one.
+class StoreOrEmptyResolver : public ImageResolver {
  public:
-  std::optional<ImageConfig> resolve_config(const std::string&, const Platform& platform) override {
+  explicit StoreOrEmptyResolver(const std::string& root) {
+    if (std::filesystem::exists(root + "/index.json")) store_.emplace(root);
+  }
+  std::optional<ImageConfig> resolve_config(const std::string& ref, const Platform& platform) override {
+    if (store_) {
+      if (auto found = resolve_image(*store_, parse_image_ref(ref)))
+        return read_image(*store_, select_manifest(*store_, *found, platform)).config;
+    }
     ImageConfig c;
     c.os = platform.os;
     c.architecture = platform.architecture;
     c.variant = platform.variant;
     return c;
   }
+
+ private:
+  std::optional<ContentStore> store_;
 };
 
 struct GraphOptions {
@@ -122,7 +139,7 @@ std::string read_text(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-void run_graph(const GraphOptions& o) {
+void run_graph(const GraphOptions& o, const std::string& root) {
   PlanOptions po;
   po.target = o.target;
   for (const auto& kv : o.build_args) {
@@ -132,22 +149,22 @@ void run_graph(const GraphOptions& o) {
     po.build_args[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
   if (o.platform) po.target_platform = parse_platform_spec(*o.platform);
-  EmptyConfigResolver resolver;
+  StoreOrEmptyResolver resolver(root);
   BuildPlan p = plan(parse(read_text(o.file), o.file), po, resolver);
   for (const auto& w : p.warnings) std::cerr << "warning: " << w.message << "\n";
   std::cout << plan_json(p).dump(2) << "\n";
 }
 
-RegisterCommand reg("debug graph", [](CLI::App& app, GlobalOptions&) {
+RegisterCommand reg("debug graph", [](CLI::App& app, GlobalOptions& g) {
   auto opts = std::make_shared<GraphOptions>();
   auto* sub = app.get_subcommand("debug")->add_subcommand(
-      "graph", "print the build plan of a Dockerfile as JSON (base images are not looked up: "
-               "every image resolves to an empty config)");
+      "graph", "print the build plan of a Dockerfile as JSON (base images come from the store "
+               "when it has them, else resolve to an empty config)");
   sub->add_option("-f,--file", opts->file, "the Dockerfile");
   sub->add_option("--target", opts->target, "the stage to build (name or index; default: the last)");
   sub->add_option("--build-arg", opts->build_args, "KEY=VALUE (repeatable)");
   sub->add_option("--platform", opts->platform, "the target platform (default: the host)");
-  sub->callback([opts] { run_graph(*opts); });
+  sub->callback([opts, &g] { run_graph(*opts, g.store_root()); });
 });
 
 }  // namespace
