@@ -1,0 +1,121 @@
+#include "ocbuild/solver/build_context.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "ocbuild/core/atomic_file.h"
+#include "ocbuild/core/error.h"
+#include "ocbuild/core/unique_fd.h"
+#include "ocbuild/export/layer_applier.h"
+
+namespace ocbuild::solver {
+namespace {
+
+const char* type_name(EntryType t) {
+  switch (t) {
+    case EntryType::File: return "file";
+    case EntryType::Dir: return "dir";
+    case EntryType::Symlink: return "symlink";
+    case EntryType::Other: return "other";
+  }
+  return "?";
+}
+
+// One entry's share of the digest: what a copy of it depends on. Modes are
+// the permission bits; times and owners are left out (COPY resets owners).
+Digest entry_digest(const SelectedEntry& e, const Digest* content) {
+  Hasher h;
+  h.field("type", type_name(e.type));
+  char mode[16];
+  std::snprintf(mode, sizeof mode, "%04o", unsigned(e.st.st_mode & 07777));
+  h.field("mode", mode);
+  if (e.type == EntryType::Symlink) h.field("link", e.link_target);
+  if (content) h.field("content", content->str());
+  return h.finish();
+}
+
+void copy_fd_to(int in, const std::string& path) {
+  AtomicFile out(path, 0600);
+  std::vector<char> buf(1 << 20);
+  for (;;) {
+    ssize_t n = read_retry(in, buf.data(), buf.size());
+    if (n < 0) throw Error::io("read the build context tar", errno);
+    if (n == 0) break;
+    out.write(std::string_view(buf.data(), size_t(n)));
+  }
+  out.commit();
+}
+
+}  // namespace
+
+BuildContext::BuildContext(std::string dir, std::optional<frontend::DockerignoreFile> ignore,
+                           std::string stat_cache_path)
+    : dir_(std::move(dir)) {
+  if (ignore) ignore_ = std::make_unique<frontend::PatternMatcher>(frontend::compile_dockerignore(*ignore));
+  stat_cache_ = stat_cache_path.empty() ? std::make_unique<StatCache>() : std::make_unique<StatCache>(stat_cache_path);
+}
+
+BuildContext::~BuildContext() = default;
+BuildContext::BuildContext(BuildContext&&) noexcept = default;
+BuildContext& BuildContext::operator=(BuildContext&&) noexcept = default;
+
+BuildContext BuildContext::open(const std::string& dir, const std::string& dockerfile, const std::string& store_root) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) throw Error::io("build context " + dir, errno);
+  if (!S_ISDIR(st.st_mode)) throw Error(ErrorCode::Invalid, "build context " + dir + " is not a directory");
+  return BuildContext(dir, frontend::load_dockerignore(dir, dockerfile), StatCache::path_for(store_root, dir));
+}
+
+BuildContext BuildContext::from_tar(int fd, const std::string& dockerfile_in_tar, const std::string& store_root) {
+  TempDir tmp("ocbuild-context-");
+  std::string blob = tmp.path() + "/context.tar", root = tmp.path() + "/context";
+  copy_fd_to(fd, blob);
+  if (::mkdir(root.c_str(), 0755) != 0) throw Error::io("mkdir " + root, errno);
+  exporter::ApplyOptions options;
+  options.layer_name = "build context from stdin";
+  options.create_devices = false;
+  options.preserve_owners = false;
+  exporter::apply_layer(blob, root, options);
+  ::unlink(blob.c_str());
+  // A fresh directory every time: its stat cache would never hit, keep it in memory.
+  BuildContext ctx(root, frontend::load_dockerignore(root, root + "/" + dockerfile_in_tar), "");
+  ctx.owned_.emplace(std::move(tmp));
+  return ctx;
+}
+
+ContentDigest BuildContext::digest_of(const Selection& selection) {
+  std::vector<std::string> paths;
+  std::vector<struct stat> stats;
+  for (const auto& m : selection.matches) {
+    for (const auto& e : m.entries) {
+      if (e.type == EntryType::File) paths.push_back(e.context_path), stats.push_back(e.st);
+    }
+  }
+  FileHasher hasher(dir_, *stat_cache_);
+  std::vector<Digest> contents = hasher.hash(paths, stats);
+  files_read_ += hasher.reads();
+
+  ContentDigest out;
+  Hasher h;
+  h.field("context-digest", "ocbuild-context-v1");
+  size_t next = 0;
+  for (const auto& m : selection.matches) {
+    h.field("match", m.path);
+    for (const auto& e : m.entries) {
+      const Digest* content = e.type == EntryType::File ? &contents[next++] : nullptr;
+      Digest d = entry_digest(e, content);
+      h.field("path", e.rel);
+      h.field("entry", d.str());
+      out.files.push_back({e.context_path.empty() ? "." : e.context_path, d});
+    }
+  }
+  out.digest = h.finish();
+  return out;
+}
+
+void BuildContext::save_stat_cache() { stat_cache_->save(); }
+size_t BuildContext::files_read() const { return files_read_; }
+
+}  // namespace ocbuild::solver

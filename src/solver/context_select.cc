@@ -1,0 +1,164 @@
+// BuildContext::select: Docker's COPY/ADD source rules over a context.
+#include <dirent.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <memory>
+
+#include "context_paths.h"
+#include "glob_match.h"
+#include "ocbuild/core/error.h"
+#include "ocbuild/solver/build_context.h"
+
+namespace ocbuild::solver {
+namespace {
+
+EntryType type_of(const struct stat& st) {
+  if (S_ISREG(st.st_mode)) return EntryType::File;
+  if (S_ISDIR(st.st_mode)) return EntryType::Dir;
+  if (S_ISLNK(st.st_mode)) return EntryType::Symlink;
+  return EntryType::Other;
+}
+
+std::vector<std::string> list_dir(const std::string& path) {
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), ::closedir);
+  if (!dir) throw Error::io("open directory " + path, errno);
+  std::vector<std::string> names;
+  while (dirent* e = ::readdir(dir.get())) {
+    std::string name = e->d_name;
+    if (name != "." && name != "..") names.push_back(std::move(name));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string read_link_at(const std::string& path) {
+  std::string buf(4096, '\0');
+  ssize_t n = ::readlink(path.c_str(), buf.data(), buf.size());
+  if (n < 0) throw Error::io("readlink " + path, errno);
+  buf.resize(size_t(n));
+  return buf;
+}
+
+// One select() call: the context, its ignore matcher and the --exclude list.
+class Selector {
+ public:
+  Selector(const std::string& root, const frontend::PatternMatcher* ignore, const frontend::PatternMatcher* exclude)
+      : root_(root), ignore_(ignore), exclude_(exclude) {}
+
+  // Logical context paths a (cleaned) pattern names, wildcards expanded.
+  std::vector<std::string> expand(const std::string& pattern) const {
+    std::vector<std::string> paths{""};
+    for (const std::string& comp : split_path(pattern)) {
+      std::vector<std::string> next;
+      for (const std::string& base : paths) {
+        if (!has_wildcards(comp)) {
+          next.push_back(join_path(base, comp));
+          continue;
+        }
+        auto dir = resolve_in_root(root_, base, true);
+        if (!dir || !S_ISDIR(dir->st.st_mode)) continue;
+        for (const std::string& name : list_dir(full(dir->path))) {
+          if (glob_match(comp, name)) next.push_back(join_path(base, name));
+        }
+      }
+      paths = std::move(next);
+    }
+    return paths;
+  }
+
+  // The match for one logical path, or nullopt when absent or ignored.
+  std::optional<SourceMatch> match(const std::string& pattern, const std::string& path) const {
+    auto real = resolve_in_root(root_, path, true);
+    if (!real) return std::nullopt;
+    SourceMatch m{pattern, path, S_ISDIR(real->st.st_mode), {}};
+    bool ignored = ignored_path(real->path);
+    if (m.is_dir) {
+      std::vector<SelectedEntry> children;
+      if (!ignored || ignore_->has_exclusions()) collect(real->path, "", children);
+      if (ignored && children.empty()) return std::nullopt;
+      m.entries.push_back(entry("", real->path, real->st));
+      std::move(children.begin(), children.end(), std::back_inserter(m.entries));
+    } else {
+      std::string base = split_path(path).empty() ? path : split_path(path).back();
+      if (ignored || (exclude_ && exclude_->matches_or_parent_matches(base))) return std::nullopt;
+      m.entries.push_back(entry("", real->path, real->st));
+    }
+    return m;
+  }
+
+ private:
+  std::string full(const std::string& ctx_path) const { return ctx_path.empty() ? root_ : root_ + "/" + ctx_path; }
+  bool ignored_path(const std::string& ctx_path) const {
+    return ignore_ && !ctx_path.empty() && ignore_->matches_or_parent_matches(ctx_path);
+  }
+
+  SelectedEntry entry(const std::string& rel, const std::string& ctx_path, const struct stat& st) const {
+    SelectedEntry e{rel, ctx_path, type_of(st), st, {}};
+    if (e.type == EntryType::Symlink) e.link_target = read_link_at(full(ctx_path));
+    return e;
+  }
+
+  // Depth first, names in byte order; symlinks kept, never followed.
+  void collect(const std::string& ctx_dir, const std::string& rel_dir, std::vector<SelectedEntry>& out) const {
+    for (const std::string& name : list_dir(full(ctx_dir))) {
+      std::string ctx_path = join_path(ctx_dir, name), rel = join_path(rel_dir, name);
+      struct stat st;
+      if (::lstat(full(ctx_path).c_str(), &st) != 0) {
+        if (errno == ENOENT) continue;  // vanished during the walk
+        throw Error::io("stat " + full(ctx_path), errno);
+      }
+      bool ignored = ignored_path(ctx_path);
+      bool excluded = exclude_ && exclude_->matches_or_parent_matches(rel);
+      if (!S_ISDIR(st.st_mode)) {
+        if (!ignored && !excluded) out.push_back(entry(rel, ctx_path, st));
+        continue;
+      }
+      bool may_reinclude = (!ignored || ignore_->has_exclusions()) && (!excluded || exclude_->has_exclusions());
+      std::vector<SelectedEntry> children;
+      if (may_reinclude) collect(ctx_path, rel, children);
+      if ((ignored || excluded) && children.empty()) continue;
+      out.push_back(entry(rel, ctx_path, st));
+      std::move(children.begin(), children.end(), std::back_inserter(out));
+    }
+  }
+
+  const std::string& root_;
+  const frontend::PatternMatcher* ignore_;
+  const frontend::PatternMatcher* exclude_;
+};
+
+}  // namespace
+
+size_t Selection::entry_count() const {
+  size_t n = 0;
+  for (const auto& m : matches) n += m.entries.size();
+  return n;
+}
+
+Selection BuildContext::select(const std::vector<std::string>& sources, const std::vector<std::string>& excludes) const {
+  std::optional<frontend::PatternMatcher> exclude;
+  if (!excludes.empty()) exclude.emplace(excludes);
+  Selector selector(dir_, ignore_.get(), exclude ? &*exclude : nullptr);
+  Selection selection;
+  for (const std::string& source : sources) {
+    std::string pattern = context_source_path(source);
+    bool wildcard = has_wildcards(pattern);
+    size_t before = selection.matches.size();
+    for (const std::string& path : selector.expand(pattern)) {
+      if (auto m = selector.match(source, path)) selection.matches.push_back(std::move(*m));
+    }
+    if (!wildcard && selection.matches.size() == before) {
+      throw Error(ErrorCode::NotFound, "COPY source \"" + source + "\" not found in the build context " + dir_ +
+                                           " (missing, or excluded by .dockerignore)");
+    }
+  }
+  if (selection.matches.empty()) {
+    std::string list;
+    for (const auto& s : sources) list += (list.empty() ? "" : ", ") + s;
+    throw Error(ErrorCode::NotFound, "no source files were specified: nothing in the build context matches " + list);
+  }
+  return selection;
+}
+
+}  // namespace ocbuild::solver
