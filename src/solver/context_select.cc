@@ -1,5 +1,7 @@
 // BuildContext::select: Docker's COPY/ADD source rules over a context.
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -8,6 +10,7 @@
 #include "context_paths.h"
 #include "glob_match.h"
 #include "ocbuild/core/error.h"
+#include "ocbuild/core/unique_fd.h"
 #include "ocbuild/solver/build_context.h"
 
 namespace ocbuild::solver {
@@ -20,9 +23,15 @@ EntryType type_of(const struct stat& st) {
   return EntryType::Other;
 }
 
-std::vector<std::string> list_dir(const std::string& path) {
-  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), ::closedir);
-  if (!dir) throw Error::io("open directory " + path, errno);
+// Names in a directory, sorted bytewise. `fd` is not consumed.
+std::vector<std::string> list_dir(int fd, const std::string& path) {
+  int copy = ::dup(fd);
+  if (copy < 0) throw Error::io("open directory " + path, errno);
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(::fdopendir(copy), ::closedir);
+  if (!dir) {
+    ::close(copy);
+    throw Error::io("open directory " + path, errno);
+  }
   std::vector<std::string> names;
   while (dirent* e = ::readdir(dir.get())) {
     std::string name = e->d_name;
@@ -32,9 +41,15 @@ std::vector<std::string> list_dir(const std::string& path) {
   return names;
 }
 
-std::string read_link_at(const std::string& path) {
+std::vector<std::string> list_dir(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) throw Error::io("open directory " + path, errno);
+  return list_dir(fd.get(), path);
+}
+
+std::string read_link_at(int dirfd, const std::string& name, const std::string& path) {
   std::string buf(4096, '\0');
-  ssize_t n = ::readlink(path.c_str(), buf.data(), buf.size());
+  ssize_t n = ::readlinkat(dirfd, name.c_str(), buf.data(), buf.size());
   if (n < 0) throw Error::io("readlink " + path, errno);
   buf.resize(size_t(n));
   return buf;
@@ -74,11 +89,10 @@ class Selector {
     SourceMatch m{pattern, path, S_ISDIR(real->st.st_mode), {}};
     bool ignored = ignored_path(real->path);
     if (m.is_dir) {
-      std::vector<SelectedEntry> children;
-      if (!ignored || ignore_->has_exclusions()) collect(real->path, "", children);
-      if (ignored && children.empty()) return std::nullopt;
+      if (ignored && !ignore_->has_exclusions()) return std::nullopt;
       m.entries.push_back(entry("", real->path, real->st));
-      std::move(children.begin(), children.end(), std::back_inserter(m.entries));
+      collect(real->path, "", m.entries);
+      if (ignored && m.entries.size() == 1) return std::nullopt;
     } else {
       std::string base = split_path(path).empty() ? path : split_path(path).back();
       if (ignored || (exclude_ && exclude_->matches_or_parent_matches(base))) return std::nullopt;
@@ -93,33 +107,42 @@ class Selector {
     return ignore_ && !ctx_path.empty() && ignore_->matches_or_parent_matches(ctx_path);
   }
 
-  SelectedEntry entry(const std::string& rel, const std::string& ctx_path, const struct stat& st) const {
-    SelectedEntry e{rel, ctx_path, type_of(st), st, {}};
-    if (e.type == EntryType::Symlink) e.link_target = read_link_at(full(ctx_path));
+  SelectedEntry entry(std::string rel, std::string ctx_path, const struct stat& st, int dirfd = AT_FDCWD,
+                      const std::string& name = "") const {
+    SelectedEntry e{std::move(rel), std::move(ctx_path), type_of(st), st, {}};
+    if (e.type == EntryType::Symlink) {
+      e.link_target = dirfd == AT_FDCWD ? read_link_at(AT_FDCWD, full(e.context_path), full(e.context_path))
+                                        : read_link_at(dirfd, name, full(e.context_path));
+    }
     return e;
   }
 
-  // Depth first, names in byte order; symlinks kept, never followed.
+  // Depth first, names in byte order; symlinks kept, never followed. Stats
+  // are taken relative to the open directory (no full path lookups) and
+  // entries go straight into `out`; an excluded directory that nothing
+  // re-included is taken back out.
   void collect(const std::string& ctx_dir, const std::string& rel_dir, std::vector<SelectedEntry>& out) const {
-    for (const std::string& name : list_dir(full(ctx_dir))) {
+    UniqueFd dfd(::open(full(ctx_dir).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+    if (!dfd) throw Error::io("open directory " + full(ctx_dir), errno);
+    for (const std::string& name : list_dir(dfd.get(), full(ctx_dir))) {
       std::string ctx_path = join_path(ctx_dir, name), rel = join_path(rel_dir, name);
       struct stat st;
-      if (::lstat(full(ctx_path).c_str(), &st) != 0) {
+      if (::fstatat(dfd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
         if (errno == ENOENT) continue;  // vanished during the walk
         throw Error::io("stat " + full(ctx_path), errno);
       }
       bool ignored = ignored_path(ctx_path);
       bool excluded = exclude_ && exclude_->matches_or_parent_matches(rel);
       if (!S_ISDIR(st.st_mode)) {
-        if (!ignored && !excluded) out.push_back(entry(rel, ctx_path, st));
+        if (!ignored && !excluded) out.push_back(entry(std::move(rel), std::move(ctx_path), st, dfd.get(), name));
         continue;
       }
       bool may_reinclude = (!ignored || ignore_->has_exclusions()) && (!excluded || exclude_->has_exclusions());
-      std::vector<SelectedEntry> children;
-      if (may_reinclude) collect(ctx_path, rel, children);
-      if ((ignored || excluded) && children.empty()) continue;
-      out.push_back(entry(rel, ctx_path, st));
-      std::move(children.begin(), children.end(), std::back_inserter(out));
+      if (!may_reinclude) continue;
+      size_t at = out.size();
+      out.push_back(entry(rel, ctx_path, st, dfd.get(), name));
+      collect(ctx_path, rel, out);
+      if ((ignored || excluded) && out.size() == at + 1) out.pop_back();
     }
   }
 

@@ -5,6 +5,7 @@
 // other first line, or a malformed line, means "start over" (empty cache).
 #include "ocbuild/solver/stat_cache.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -67,6 +68,7 @@ void StatCache::load() {
   const char* end = text.data() + text.size();
   std::string path, hex;
   StatKey st;
+  entries_.reserve(size_t(std::count(p, end, '\n')));
   while (p < end) {
     p = parse_entry(p, end, path, st, hex);
     auto digest = p ? Digest::try_parse("sha256:" + hex) : std::nullopt;

@@ -48,7 +48,7 @@ class StatCache {
   };
   std::string path_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<std::string, Entry> entries_;  // by context path
   bool dirty_ = false;
 };
 
