@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 
 #include "ocbuild/core/atomic_file.h"
 #include "ocbuild/core/error.h"
@@ -23,17 +24,14 @@ const char* type_name(EntryType t) {
   return "?";
 }
 
-// One entry's share of the digest: what a copy of it depends on. Modes are
-// the permission bits; times and owners are left out (COPY resets owners).
-Digest entry_digest(const SelectedEntry& e, const Digest* content) {
-  Hasher h;
-  h.field("type", type_name(e.type));
-  char mode[16];
-  std::snprintf(mode, sizeof mode, "%04o", unsigned(e.st.st_mode & 07777));
-  h.field("mode", mode);
-  if (e.type == EntryType::Symlink) h.field("link", e.link_target);
-  if (content) h.field("content", content->str());
-  return h.finish();
+// What a copy of an entry depends on besides its content: type, permission
+// bits and link target. Times and owners are left out (COPY resets owners).
+std::string entry_meta(const SelectedEntry& e) {
+  char mode[8];
+  std::snprintf(mode, sizeof mode, " %04o", unsigned(e.st.st_mode & 07777));
+  std::string meta = std::string(type_name(e.type)) + mode;
+  if (e.type == EntryType::Symlink) meta += " -> " + e.link_target;
+  return meta;
 }
 
 void copy_fd_to(int in, const std::string& path) {
@@ -104,11 +102,12 @@ ContentDigest BuildContext::digest_of(const Selection& selection) {
   for (const auto& m : selection.matches) {
     h.field("match", m.path);
     for (const auto& e : m.entries) {
-      const Digest* content = e.type == EntryType::File ? &contents[next++] : nullptr;
-      Digest d = entry_digest(e, content);
+      FileDigest f{e.context_path.empty() ? "." : e.context_path, {}, entry_meta(e)};
+      if (e.type == EntryType::File) f.digest = std::move(contents[next++]);
       h.field("path", e.rel);
-      h.field("entry", d.str());
-      out.files.push_back({e.context_path.empty() ? "." : e.context_path, d});
+      h.field("meta", f.meta);
+      h.field("content", f.digest.hex());
+      out.files.push_back(std::move(f));
     }
   }
   out.digest = h.finish();

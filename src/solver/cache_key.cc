@@ -1,6 +1,7 @@
 #include "ocbuild/solver/cache_key.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 
 namespace ocbuild::solver {
@@ -133,6 +134,11 @@ CacheKey file_key(const FileKeyInput& in) {
   b.field("keep-git-dir", in.keep_git_dir ? "true" : "false");
   b.content("sources", in.content, in.files);
   return b.finish();
+}
+
+bool debug_keys_requested() {
+  const char* v = std::getenv("OCBUILD_DEBUG_KEYS");
+  return v && *v && std::string_view(v) != "0";
 }
 
 std::string describe(const CacheKey& key) {

@@ -7,7 +7,7 @@
 //    "fields": [[name, value], ...]}
 // Last-build record, <root>/cache/builds/<hash of BuildId>.json:
 //   {"version": "ocbuild-last-build-v1",
-//    "steps": [{"name","key","fields": [[n, v]...], "files": [[path, digest]...]}]}
+//    "steps": [{"name","key","fields": [[n, v]...], "files": [[path, digest or "", meta]...]}]}
 // Any other version is "start over": the record reads as absent.
 #include <nlohmann/json.hpp>
 
@@ -78,7 +78,7 @@ std::string encode_last_build(const LastBuild& build) {
   json steps = json::array();
   for (const auto& s : build.steps) {
     json files = json::array();
-    for (const auto& f : s.files) files.push_back({f.path, f.digest.str()});
+    for (const auto& f : s.files) files.push_back({f.path, f.digest.empty() ? "" : f.digest.str(), f.meta});
     steps.push_back({{"name", s.name}, {"key", s.key.str()}, {"fields", fields_json(s.fields)}, {"files", files}});
   }
   return json{{"version", kLastBuildVersion}, {"steps", steps}}.dump(1) + "\n";
@@ -91,7 +91,11 @@ std::optional<LastBuild> decode_last_build(const std::string& text) {
     LastBuild b;
     for (const auto& s : j.at("steps")) {
       StepRecord r{s.at("name").get<std::string>(), Digest::parse(s.at("key").get<std::string>()), fields_from(s), {}};
-      for (const auto& f : s.at("files")) r.files.push_back({f.at(0).get<std::string>(), Digest::parse(f.at(1).get<std::string>())});
+      for (const auto& f : s.at("files")) {
+        std::string digest = f.at(1).get<std::string>();
+        r.files.push_back({f.at(0).get<std::string>(), digest.empty() ? Digest() : Digest::parse(digest),
+                           f.at(2).get<std::string>()});
+      }
       b.steps.push_back(std::move(r));
     }
     return b;

@@ -49,14 +49,19 @@ void explain_fields(const std::vector<KeyField>& prev, const std::vector<KeyFiel
 
 void explain_files(const std::vector<FileDigest>& prev, const std::vector<FileDigest>& cur,
                    std::vector<std::string>& out) {
-  std::map<std::string, Digest> before;
-  for (const auto& f : prev) before[f.path] = f.digest;
+  std::map<std::string, const FileDigest*> before;
+  for (const auto& f : prev) before[f.path] = &f;
   std::map<std::string, bool> seen;
   for (const auto& f : cur) {
     seen[f.path] = true;
     auto it = before.find(f.path);
-    if (it == before.end()) out.push_back("file " + f.path + " added");
-    else if (it->second != f.digest) out.push_back("file " + f.path + " changed");
+    if (it == before.end()) {
+      out.push_back("file " + f.path + " added");
+    } else if (it->second->digest != f.digest) {
+      out.push_back("file " + f.path + " changed");
+    } else if (it->second->meta != f.meta) {
+      out.push_back("file " + f.path + " changed from " + it->second->meta + " to " + f.meta);
+    }
   }
   for (const auto& [path, digest] : before) {
     if (!seen.count(path)) out.push_back("file " + path + " removed");

@@ -13,6 +13,7 @@
 #include "ocbuild/core/error.h"
 #include "ocbuild/core/temp_dir.h"
 #include "ocbuild/core/unique_fd.h"
+#include "ocbuild/solver/explain.h"
 #include "support/test_env.h"
 
 namespace ocbuild::solver {
@@ -165,6 +166,27 @@ TEST_F(ContextTest, MtimeOnlyChangeKeepsTheDigestModeChangeDoesNot) {
   fs::remove(ctx + "/src/link");
   fs::create_symlink("b", ctx + "/src/link");
   EXPECT_NE(digest({"src"}), with_link);
+}
+
+// A COPY key over a real selection explains its miss file by file.
+TEST_F(ContextTest, ExplainsWhichFileChanged) {
+  auto key = [&] {
+    BuildContext c = open();
+    ContentDigest d = c.digest_of(c.select({"src"}));
+    FileKeyInput in;
+    in.sources = {"src"};
+    in.destination = "/app/";
+    in.content = d.digest;
+    in.files = d.files;
+    return file_key(in);
+  };
+  CacheKey before = key();
+  ASSERT_EQ(::chmod((ctx + "/src/util.c").c_str(), 0755), 0);
+  write(ctx + "/src/main.c", "int main(void);");
+  CacheKey after = key();
+  EXPECT_NE(before.digest, after.digest);
+  EXPECT_EQ(explain_miss(before.fields, before.files, after),
+            (std::vector<std::string>{"file src/main.c changed", "file src/util.c changed from file 0644 to file 0755"}));
 }
 
 TEST_F(ContextTest, DestinationNamesCount) {

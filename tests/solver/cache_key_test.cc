@@ -108,7 +108,7 @@ TEST(CacheKey, FileFieldsAndContentCount) {
   }
   // Per-file digests are for explanations only.
   FileKeyInput in = sample_file();
-  in.files = {{"src/main.c", Digest::of("x")}};
+  in.files = {{"src/main.c", Digest::of("x"), "file 0644"}};
   EXPECT_EQ(file_key(in).digest, base);
 }
 
@@ -142,8 +142,8 @@ TEST(Explain, NamesWhatChanged) {
   EXPECT_EQ(s[0], "base image digest changed");
 
   FileKeyInput f1 = sample_file(), f2 = sample_file();
-  f1.files = {{"src/main.c", Digest::of("1")}, {"src/util.c", Digest::of("u")}};
-  f2.files = {{"src/main.c", Digest::of("2")}, {"src/new.c", Digest::of("n")}};
+  f1.files = {{"src/main.c", Digest::of("1"), "file 0644"}, {"src/util.c", Digest::of("u"), "file 0644"}};
+  f2.files = {{"src/main.c", Digest::of("2"), "file 0644"}, {"src/new.c", Digest::of("n"), "file 0644"}};
   f2.content = Digest::of("changed");
   CacheKey k1 = file_key(f1);
   auto f = explain_miss(k1.fields, k1.files, file_key(f2));

@@ -88,7 +88,7 @@ TEST_F(DiskStoreTest, LastBuildRoundTripAndCorruption) {
   EXPECT_FALSE(store.last_build(id));
   LastBuild b;
   b.steps.push_back({"[1/2] FROM busybox", Digest::of("k1"), {{"source.digest", "sha256:x"}}, {}});
-  b.steps.push_back({"[2/2] COPY . /", Digest::of("k2"), {{"content:sources", "y"}}, {{"main.c", Digest::of("m")}}});
+  b.steps.push_back({"[2/2] COPY . /", Digest::of("k2"), {{"content:sources", "y"}}, {{"main.c", Digest::of("m"), "file 0644"}, {"sub", Digest(), "dir 0755"}}});
   store.save_last_build(id, b);
   ASSERT_TRUE(store.last_build(id));
   EXPECT_EQ(*store.last_build(id), b);

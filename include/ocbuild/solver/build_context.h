@@ -46,9 +46,11 @@ struct Selection {
 
 struct ContentDigest {
   Digest digest;
-  std::vector<FileDigest> files;  // context path -> digest of that entry
+  std::vector<FileDigest> files;  // per entry: context path, content, type and mode
 };
 
+// Not thread safe (the .dockerignore matcher caches as it matches): the
+// solver selects and digests one COPY at a time per context.
 class BuildContext {
  public:
   // `ignore` is the loaded .dockerignore (nullopt: nothing ignored).

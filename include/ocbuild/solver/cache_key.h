@@ -34,10 +34,11 @@ struct KeyField {
 };
 
 // A content input summarized by one digest in the key; `files` keeps the
-// per-file digests (path -> digest) for explanations only.
+// per-entry detail (path, content digest, type and mode) for explanations.
 struct FileDigest {
   std::string path;
-  Digest digest;
+  Digest digest;     // content (regular files); empty otherwise
+  std::string meta;  // "file 0644", "dir 0755", "symlink 0777 -> target"
   friend bool operator==(const FileDigest&, const FileDigest&) = default;
 };
 
@@ -121,5 +122,8 @@ bool is_proxy_arg(std::string_view name);
 
 // "key sha256:... (exec)\n  name = value\n..." for OCBUILD_DEBUG_KEYS.
 std::string describe(const CacheKey& key);
+
+// True when OCBUILD_DEBUG_KEYS is set to a non-empty value other than "0".
+bool debug_keys_requested();
 
 }  // namespace ocbuild::solver
