@@ -31,28 +31,33 @@ TtyProgress::~TtyProgress() {
   redraw(true);
 }
 
+void TtyProgress::render_step(const Step& s, std::chrono::steady_clock::time_point now,
+                              std::vector<std::string>& lines) const {
+  const char* prefix = s.state == State::Cached ? "CACHED " : s.state == State::Failed ? "ERROR " : "";
+  auto d = s.state == State::Running ? now - s.started : s.duration;
+  lines.push_back(padded(" => " + std::string(prefix) + s.name, format_duration(d)));
+  if (s.state == State::Running || s.state == State::Failed) {
+    for (const auto& t : s.tail) lines.push_back(" => => # " + t);
+  }
+  if (s.state == State::Failed) lines.push_back(" => ERROR: " + s.error);
+}
+
 std::vector<std::string> TtyProgress::render() const {
   auto now = std::chrono::steady_clock::now();
-  size_t finished = 0;
+  size_t finished = committed_;
   for (const auto& [id, s] : steps_) finished += s.state != State::Running;
   std::vector<std::string> lines;
   lines.push_back("[+] Building " + format_duration(now - build_start_) + " (" + std::to_string(finished) + "/" +
-                  std::to_string(steps_.size()) + ")");
-  for (const auto& [id, s] : steps_) {
-    const char* prefix = s.state == State::Cached ? "CACHED " : s.state == State::Failed ? "ERROR " : "";
-    auto d = s.state == State::Running ? now - s.started : s.duration;
-    lines.push_back(padded(" => " + std::string(prefix) + s.name, format_duration(d)));
-    if (s.state == State::Running || s.state == State::Failed) {
-      for (const auto& t : s.tail) lines.push_back(" => => # " + t);
-    }
-    if (s.state == State::Failed) lines.push_back(" => ERROR: " + s.error);
-  }
+                  std::to_string(committed_ + steps_.size()) + ")");
+  for (const auto& [id, s] : steps_) render_step(s, now, lines);
   lines.insert(lines.end(), footer_.begin(), footer_.end());
   return lines;
 }
 
 // Moves back over what was drawn, clears to the end of the screen and
-// draws again; throttled unless a step changed state.
+// draws again; throttled unless a step changed state. Finished steps ahead
+// of every running one are printed for good above the redrawn region, so
+// the region stays small however long the build is.
 void TtyProgress::redraw(bool force) {
   auto now = std::chrono::steady_clock::now();
   if (!force && now - last_draw_ < interval_) return;
@@ -60,6 +65,13 @@ void TtyProgress::redraw(bool force) {
   std::string buf;
   if (drawn_lines_ > 0) buf += "\x1b[" + std::to_string(drawn_lines_) + "A";
   buf += "\r\x1b[J";
+  std::vector<std::string> permanent;
+  while (!steps_.empty() && steps_.begin()->second.state != State::Running) {
+    render_step(steps_.begin()->second, now, permanent);
+    steps_.erase(steps_.begin());
+    ++committed_;
+  }
+  for (const auto& l : permanent) buf += l + "\n";
   auto lines = render();
   for (const auto& l : lines) buf += l + "\n";
   drawn_lines_ = lines.size();

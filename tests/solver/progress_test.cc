@@ -87,15 +87,35 @@ TEST(TtyProgress, RedrawsInPlaceAndCollapsesDoneSteps) {
     p.step_started(2, "[build 2/2] COPY . /");
     p.step_cached(2);
   }
+  // A running step keeps its output under it while later ones finish.
+  std::ostringstream out2;
+  {
+    TtyProgress p(out2, 0ms);
+    p.step_started(1, "[a 1/1] RUN long");
+    p.step_output(1, "still going");
+    p.step_started(2, "[b 1/1] RUN short");
+    p.step_finished(2, 1s);
+    std::string frame = out2.str().substr(out2.str().rfind("[+] Building"));
+    EXPECT_NE(frame.find("still going"), std::string::npos) << frame;
+    EXPECT_NE(frame.find("(1/2)"), std::string::npos) << frame;
+    p.step_finished(1, 3s);
+  }
   std::string text = out.str();
   EXPECT_NE(text.find("\x1b["), std::string::npos);  // cursor movement
   auto last = text.rfind("[+] Building");
   ASSERT_NE(last, std::string::npos);
   std::string final_frame = text.substr(last);
   EXPECT_NE(final_frame.find("(2/2)"), std::string::npos) << final_frame;
-  EXPECT_NE(final_frame.find(" => CACHED [build 2/2] COPY . /"), std::string::npos) << final_frame;
   EXPECT_EQ(final_frame.find("compiling"), std::string::npos) << final_frame;  // collapsed
-  EXPECT_NE(final_frame.find("2.0s"), std::string::npos) << final_frame;
+  // Done steps scroll up for good: printed once, never redrawn.
+  auto cached = text.find(" => CACHED [build 2/2] COPY . /");
+  ASSERT_NE(cached, std::string::npos) << text;
+  EXPECT_EQ(text.find(" => CACHED [build 2/2] COPY . /", cached + 1), std::string::npos) << text;
+  EXPECT_LT(cached, last);
+  EXPECT_NE(text.find("RUN make"), std::string::npos);
+  auto done_line = text.find(" => [build 1/2] RUN make");
+  ASSERT_NE(done_line, std::string::npos);
+  EXPECT_NE(text.find("2.0s", done_line), std::string::npos) << text;
 }
 
 TEST(RecordingProgress, ThreadSafeUnderParallelSteps) {

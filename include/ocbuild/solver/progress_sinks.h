@@ -70,7 +70,8 @@ class QuietProgress : public ProgressSink {
 
 // buildx's tty view: a header, one line per step redrawn in place with ANSI
 // escapes, the last lines of output under each running step (collapsed when
-// it is done). Redraws at most every `interval` for output lines.
+// it is done). Redraws at most every `interval` for output lines. Steps
+// finished ahead of all running ones scroll up and are not redrawn.
 class TtyProgress : public ProgressSink {
  public:
   explicit TtyProgress(std::ostream& out, std::chrono::milliseconds interval = std::chrono::milliseconds(100));
@@ -96,6 +97,7 @@ class TtyProgress : public ProgressSink {
     std::string error;
   };
   void redraw(bool force);
+  void render_step(const Step& s, std::chrono::steady_clock::time_point now, std::vector<std::string>& lines) const;
   std::vector<std::string> render() const;
   std::mutex mu_;
   std::ostream& out_;
@@ -104,6 +106,7 @@ class TtyProgress : public ProgressSink {
   std::map<int, Step> steps_;
   std::vector<std::string> footer_;  // warnings and the final image
   size_t drawn_lines_ = 0;
+  size_t committed_ = 0;  // finished steps printed above the region
 };
 
 }  // namespace ocbuild::solver
