@@ -81,7 +81,7 @@ void StatCache::load() {
 }
 
 std::optional<Digest> StatCache::lookup(const std::string& rel_path, const StatKey& st) const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   auto it = entries_.find(rel_path);
   if (it == entries_.end() || !(it->second.st == st)) return std::nullopt;
   return it->second.digest;
@@ -94,7 +94,7 @@ void StatCache::record(const std::string& rel_path, const StatKey& st, const Dig
 }
 
 size_t StatCache::size() const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   return entries_.size();
 }
 

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -47,7 +48,7 @@ class StatCache {
     Digest digest;
   };
   std::string path_;
-  mutable std::mutex mu_;
+  mutable std::shared_mutex mu_;  // lookups share it
   std::unordered_map<std::string, Entry> entries_;  // by context path
   bool dirty_ = false;
 };
