@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 
 #include "ocbuild/core/atomic_file.h"
@@ -63,7 +64,11 @@ BuildContext BuildContext::open(const std::string& dir, const std::string& docke
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) throw Error::io("build context " + dir, errno);
   if (!S_ISDIR(st.st_mode)) throw Error(ErrorCode::Invalid, "build context " + dir + " is not a directory");
-  return BuildContext(dir, frontend::load_dockerignore(dir, dockerfile), StatCache::path_for(store_root, dir));
+  // One stat cache per real directory, however the path was spelled.
+  std::unique_ptr<char, void (*)(void*)> real(::realpath(dir.c_str(), nullptr), std::free);
+  if (!real) throw Error::io("resolve build context " + dir, errno);
+  std::string abs = real.get();
+  return BuildContext(abs, frontend::load_dockerignore(abs, dockerfile), StatCache::path_for(store_root, abs));
 }
 
 BuildContext BuildContext::from_tar(int fd, const std::string& dockerfile_in_tar, const std::string& store_root) {

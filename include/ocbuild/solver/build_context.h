@@ -56,7 +56,8 @@ class BuildContext {
   // `ignore` is the loaded .dockerignore (nullopt: nothing ignored).
   // `stat_cache_path` empty: an in-memory stat cache only.
   BuildContext(std::string dir, std::optional<frontend::DockerignoreFile> ignore, std::string stat_cache_path = "");
-  // load_dockerignore(dir, dockerfile) and the stat cache under store_root.
+  // The directory resolved with realpath, load_dockerignore(dir, dockerfile)
+  // and the stat cache under store_root. Throws Error(Io/Invalid).
   static BuildContext open(const std::string& dir, const std::string& dockerfile, const std::string& store_root);
   // Reads a tar (plain, gzip or zstd) from fd into a temp dir owned by the
   // context; entries escaping the root are refused (exporter::apply_layer).
