@@ -1,0 +1,76 @@
+#pragma once
+// The persistent stat cache: a file's content hash is reused as long as its
+// lstat (size, mtime ns, ctime ns, inode, mode) is unchanged, so an
+// unchanged context file is never read twice across builds. One file per
+// context directory: <store root>/cache/statcache-<hash of context path>.
+#include <sys/stat.h>
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <shared_mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ocbuild/core/digest.h"
+
+namespace ocbuild::solver {
+
+struct StatKey {
+  int64_t size = 0;
+  int64_t mtime_ns = 0;
+  int64_t ctime_ns = 0;
+  uint64_t inode = 0;
+  uint32_t mode = 0;
+  static StatKey of(const struct stat& st);
+  friend bool operator==(const StatKey&, const StatKey&) = default;
+};
+
+// Thread safe. load() reads the file (absent, corrupt or another version:
+// empty cache); save() writes it atomically if anything changed.
+class StatCache {
+ public:
+  StatCache() = default;  // in memory only: save() does nothing
+  explicit StatCache(std::string path);
+  static std::string path_for(const std::string& store_root, const std::string& context_dir);
+
+  std::optional<Digest> lookup(const std::string& rel_path, const StatKey& st) const;
+  void record(const std::string& rel_path, const StatKey& st, const Digest& digest);
+  void save();
+  size_t size() const;
+
+ private:
+  void load();
+  struct Entry {
+    StatKey st;
+    Digest digest;
+  };
+  std::string path_;
+  mutable std::shared_mutex mu_;  // lookups share it
+  std::unordered_map<std::string, Entry> entries_;  // by context path
+  bool dirty_ = false;
+};
+
+// Hashes regular files of a directory through a StatCache, in parallel.
+// `reads()` counts the files actually opened (tests check cache hits).
+class FileHasher {
+ public:
+  FileHasher(std::string root, StatCache& cache, unsigned threads = 0);
+  // Content digests of the regular files `rel_paths` (lstat taken now);
+  // throws Error(Io) naming a file that cannot be read.
+  std::vector<Digest> hash(const std::vector<std::string>& rel_paths);
+  // The same with lstat results the caller already has.
+  std::vector<Digest> hash(const std::vector<std::string>& rel_paths, const std::vector<struct stat>& stats);
+  size_t reads() const { return reads_.load(); }
+
+ private:
+  Digest hash_one(const std::string& rel, const struct stat& st);
+  std::string root_;
+  StatCache& cache_;
+  unsigned threads_;
+  std::atomic<size_t> reads_{0};
+};
+
+}  // namespace ocbuild::solver
