@@ -28,9 +28,9 @@ void StoreBlobSink::commit() {
   if (!writer_) writer_.emplace(store_.writer());  // an empty blob
   try {
     writer_->commit(expected_.digest, expected_.size > 0 ? expected_.size : -1);
-  } catch (Error& e) {
+  } catch (const Error& e) {
     writer_.reset();
-    throw Error(ErrorCode::Registry, std::string("storing pulled blob: ") + e.what());
+    throw Error(ErrorCode::Registry, e.what());
   }
   writer_.reset();
 }

@@ -21,6 +21,7 @@ class StoreBlobSink : public BlobSink {
   void write(const char* data, size_t size) override;
   void reset() override;
   void commit() override;
+  bool verifies_digest() const override { return true; }  // BlobWriter::commit does
 
  private:
   const ContentStore& store_;
