@@ -2,8 +2,6 @@
 // architecture names, default variants, and arm's "older variants run too".
 #include "ocbuild/registry/platform_select.h"
 
-#include <sys/utsname.h>
-
 #include <nlohmann/json.hpp>
 
 #include "ocbuild/core/error.h"
@@ -57,20 +55,6 @@ Platform platform_from_json(const nlohmann::json& j) {
 }
 
 }  // namespace
-
-Platform host_platform() {
-  utsname u{};
-  ::uname(&u);
-  std::string m = u.machine;
-  Platform p;
-  p.os = "linux";
-  if (m == "x86_64") p.architecture = "amd64";
-  else if (m == "aarch64" || m == "arm64") p = {"arm64", "linux", "", {}, "v8"};
-  else if (m.rfind("armv", 0) == 0) p = {"arm", "linux", "", {}, "v" + m.substr(4, 1)};
-  else if (m == "i686" || m == "i386") p.architecture = "386";
-  else p.architecture = m;  // ppc64le, s390x, riscv64 are spelled alike
-  return p;
-}
 
 Platform parse_platform(std::string_view text) {
   std::vector<std::string> parts;

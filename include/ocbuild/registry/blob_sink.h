@@ -15,6 +15,9 @@ class BlobSink {
   virtual void write(const char* data, size_t size) = 0;
   virtual void reset() = 0;   // forget everything written so far
   virtual void commit() = 0;  // the bytes are verified: make them visible
+  // True when commit() itself checks the digest (and throws on a mismatch
+  // without making anything visible): the client then skips its own hash.
+  virtual bool verifies_digest() const { return false; }
 };
 
 // Streams into a temp file beside `path` and renames it over `path` on

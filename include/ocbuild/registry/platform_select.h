@@ -8,11 +8,14 @@
 #include <string_view>
 
 #include "ocbuild/core/descriptor.h"
+#include "ocbuild/core/image_lookup.h"  // host_platform(): one implementation, in core
 
 namespace ocbuild::registry {
 
-// The platform this process runs on (uname), e.g. linux/amd64, linux/arm/v7.
-Platform host_platform();
+// The host's platform is ocbuild::host_platform() (core/image_lookup.h).
+// select_manifest() below works on index bytes fetched from a registry, before
+// anything is stored, and finds nothing rather than falling back to the first
+// entry as the store-based ocbuild::select_manifest() does.
 // "linux/arm64/v8" -> Platform; throws Error(Invalid).
 Platform parse_platform(std::string_view text);
 std::string platform_string(const Platform& p);

@@ -1,0 +1,52 @@
+// resolve_base_image(): the store first, the registry when the store lacks
+// the image or the policy asks to check it.
+#include "ocbuild/registry/base_image.h"
+
+#include "ocbuild/core/image_lookup.h"
+
+namespace ocbuild::registry {
+namespace {
+
+// The local image for `ref`, narrowed to `platform` when it is an index;
+// nullopt when the store lacks it (or the platform's manifest).
+std::optional<Descriptor> local_image(const ContentStore& store, const Reference& ref, const Platform& platform) {
+  std::string local = local_ref_name(ref).value_or(Reference::parse(ref.name()).familiar());
+  ImageRef image_ref = parse_image_ref(ref.digest() ? local.substr(0, local.rfind(':')) + "@" + *ref.digest() : local);
+  auto target = resolve_image(store, image_ref);
+  if (!target) return std::nullopt;
+  if (!ocbuild::is_index_media_type(target->media_type)) return target;
+  auto chosen = select_manifest(store.read(target->digest), platform);
+  if (!chosen || !store.has(chosen->digest)) return std::nullopt;
+  return chosen;
+}
+
+// True when the registry's current digest for `ref` is the one we hold.
+bool up_to_date(const ContentStore& store, const Reference& ref, const Descriptor& local,
+                const ClientOptions& options) {
+  Client client = Client::for_reference(ref, options);
+  auto remote = client.head_manifest(ref.digest() ? *ref.digest() : ref.tag_or_default());
+  if (!remote) return false;  // let the pull report "not found"
+  if (remote->digest == local.digest) return true;
+  // A pulled index is stored but not tagged: the tag names its platform entry.
+  if (!store.has(remote->digest)) return false;
+  std::string bytes = store.read(remote->digest);
+  if (!ocbuild::is_index_media_type(sniff_media_type(bytes))) return false;
+  auto chosen = select_manifest(bytes, local.platform ? *local.platform : host_platform());
+  return chosen && chosen->digest == local.digest;
+}
+
+}  // namespace
+
+Descriptor resolve_base_image(ContentStore& store, std::string_view ref_text, const Platform& platform,
+                              const BaseImageOptions& options) {
+  Reference ref = Reference::parse(ref_text);
+  auto local = local_image(store, ref, platform);
+  if (local && (options.policy == PullPolicy::Missing || ref.digest() ||
+                up_to_date(store, ref, *local, options.pull.client)))
+    return *local;
+  PullOptions po = options.pull;
+  po.platform = platform;
+  return pull(store, ref, po).manifest;
+}
+
+}  // namespace ocbuild::registry

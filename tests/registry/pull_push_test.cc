@@ -1,0 +1,227 @@
+// Pull and push between a ContentStore and a real registry (docker-registry).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "ocbuild/core/error.h"
+#include "ocbuild/core/image_lookup.h"
+#include "ocbuild/registry/base_image.h"
+#include "ocbuild/registry/pull.h"
+#include "ocbuild/registry/push.h"
+#include "registry/registry_image.h"
+#include "registry/registry_server.h"
+
+namespace ocbuild::registry {
+namespace {
+
+using ocbuild::testing::make_registry_image;
+using ocbuild::testing::make_registry_index;
+using ocbuild::testing::RegistryServer;
+using ocbuild::testing::run_command;
+
+PullOptions for_platform(const std::string& arch) {
+  PullOptions o;
+  o.platform = Platform{arch, "linux", "", {}, ""};
+  return o;
+}
+
+size_t entries_in(const std::string& dir) {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++n;
+  return n;
+}
+
+class PullPushTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string why;
+    server_ = RegistryServer::start({}, &why).release();
+    if (!server_) why_ = new std::string(why);
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    if (!server_) GTEST_SKIP() << *why_;
+  }
+  Reference ref(const std::string& repo_tag) const { return Reference::parse(server_->host() + "/" + repo_tag); }
+  std::string host() const { return server_->host(); }
+
+  static RegistryServer* server_;
+  static std::string* why_;
+  TempDir dir_{"ocbuild-pullpush-"};
+  ContentStore src_{dir_.path() + "/src"};
+  ContentStore dst_{dir_.path() + "/dst"};
+};
+RegistryServer* PullPushTest::server_ = nullptr;
+std::string* PullPushTest::why_ = nullptr;
+
+TEST_F(PullPushTest, PushThenPullIntoEmptyStore) {
+  Descriptor local = make_registry_image(src_, "amd64", "round-trip", "app:1");
+  PushResult pushed = push(src_, "app:1", ref("round/app:1"));
+  EXPECT_EQ(pushed.digest, local.digest);
+  EXPECT_EQ(pushed.stats.blobs_uploaded, 3);
+
+  PullResult pulled = pull(dst_, ref("round/app:1"), for_platform("amd64"));
+  EXPECT_EQ(pulled.digest, local.digest);
+  EXPECT_EQ(pulled.manifest.digest, local.digest);
+  EXPECT_FALSE(pulled.index);
+  EXPECT_EQ(pulled.ref_name, host() + "/round/app:1");
+  EXPECT_EQ(pulled.blobs_fetched, 3);
+  auto tagged = dst_.resolve(host() + "/round/app:1");
+  ASSERT_TRUE(tagged);
+  EXPECT_EQ(tagged->digest, local.digest);
+  for (const Digest& d : src_.reachable_from(local)) EXPECT_EQ(dst_.read(d), src_.read(d)) << d.str();
+  EXPECT_EQ(entries_in(dst_.root() + "/ingest"), 0u);
+
+  PullResult again = pull(dst_, ref("round/app:1"));
+  EXPECT_EQ(again.blobs_fetched, 0);
+  EXPECT_EQ(again.blobs_present, 3);
+}
+
+TEST_F(PullPushTest, SecondPushUploadsNothing) {
+  make_registry_image(src_, "amd64", "twice", "twice:1");
+  PushResult first = push(src_, "twice:1", ref("twice/app:1"));
+  EXPECT_EQ(first.stats.blobs_uploaded, 3);
+  PushResult second = push(src_, "twice:1", ref("twice/app:1"));
+  EXPECT_EQ(second.digest, first.digest);
+  EXPECT_EQ(second.stats.blobs_uploaded, 0);
+  EXPECT_EQ(second.stats.bytes_uploaded, 0);
+  EXPECT_EQ(second.stats.blobs_skipped, 3);
+}
+
+TEST_F(PullPushTest, IndexPullsTheHostPlatformOrTheOneAskedFor) {
+  Descriptor amd = make_registry_image(src_, "amd64", "multi");
+  Descriptor arm = make_registry_image(src_, "arm64", "multi");
+  Descriptor idx = make_registry_index(src_, {amd, arm}, "multi:1");
+  PushResult pushed = push(src_, "multi:1", ref("multi/app:1"));
+  EXPECT_EQ(pushed.digest, idx.digest);
+
+  PullResult host_pull = pull(dst_, ref("multi/app:1"));
+  ASSERT_TRUE(host_pull.index);
+  EXPECT_EQ(host_pull.digest, idx.digest);
+  std::string host_arch = host_platform().architecture;
+  EXPECT_EQ(host_pull.manifest.digest, host_arch == "arm64" ? arm.digest : amd.digest);
+  EXPECT_TRUE(dst_.has(idx.digest));
+  EXPECT_EQ(dst_.resolve(host() + "/multi/app:1")->digest, host_pull.manifest.digest);
+
+  ContentStore other(dir_.path() + "/other");
+  PullResult arm_pull = pull(other, ref("multi/app:1"), for_platform("arm64"));
+  EXPECT_EQ(arm_pull.manifest.digest, arm.digest);
+  EXPECT_FALSE(other.has(amd.digest));
+  ASSERT_TRUE(arm_pull.manifest.platform);
+  EXPECT_EQ(arm_pull.manifest.platform->architecture, "arm64");
+
+  ContentStore none(dir_.path() + "/none");
+  try {
+    pull(none, ref("multi/app:1"), for_platform("s390x"));
+    FAIL() << "pulled a platform the index lacks";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("linux/s390x"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(none.list_tags().empty());
+}
+
+TEST_F(PullPushTest, PinnedDigestIsPulledAndNotTagged) {
+  Descriptor local = make_registry_image(src_, "amd64", "pinned", "pinned:1");
+  push(src_, "pinned:1", ref("pinned/app:1"));
+  PullResult r = pull(dst_, ref("pinned/app@" + local.digest.str()));
+  EXPECT_EQ(r.manifest.digest, local.digest);
+  EXPECT_EQ(r.ref_name, "");
+  EXPECT_TRUE(dst_.list_tags().empty());
+  EXPECT_EQ(find_image(dst_, host() + "/pinned/app@" + local.digest.str()).digest, local.digest);
+  // A digest the repository does not have is an error, not an empty pull.
+  EXPECT_THROW(pull(dst_, ref("pinned/app@" + Digest::of("nothing").str())), Error);
+}
+
+TEST_F(PullPushTest, TamperedBlobFailsAndLeavesNothing) {
+  Descriptor local = make_registry_image(src_, "amd64", "tamper", "tamper:1");
+  push(src_, "tamper:1", ref("tamper/app:1"));
+  ocbuild::Manifest m = parse_manifest(src_.read(local.digest));
+  const Digest& victim = m.layers[1].digest;
+  std::string data = server_->blob_data_path(victim.hex());
+  std::string bytes = read_file(data);
+  bytes[bytes.size() / 2] ^= 0x5a;
+  std::filesystem::permissions(data, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+  std::ofstream(data, std::ios::binary | std::ios::trunc) << bytes;
+
+  try {
+    PullOptions serial;
+    serial.parallel_downloads = 1;
+    pull(dst_, ref("tamper/app:1"), serial);
+    FAIL() << "a tampered blob was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("digest mismatch"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(dst_.list_tags().empty());
+  EXPECT_FALSE(dst_.has(victim));
+  EXPECT_FALSE(dst_.has(local.digest));
+  EXPECT_EQ(entries_in(dst_.root() + "/ingest"), 0u);
+}
+
+TEST_F(PullPushTest, PushedBlobsAreMountedIntoAnotherRepository) {
+  Descriptor local = make_registry_image(src_, "amd64", "mount", "mount:1");
+  push(src_, "mount:1", ref("mount/base:1"));
+  pull(dst_, ref("mount/base:1"));
+  PushResult r = push(dst_, host() + "/mount/base:1", ref("mount/derived:1"));
+  EXPECT_EQ(r.digest, local.digest);
+  EXPECT_EQ(r.stats.blobs_mounted, 3);
+  EXPECT_EQ(r.stats.blobs_uploaded, 0);
+  EXPECT_TRUE(std::filesystem::exists(dst_.root() + "/registry-sources.json"));
+}
+
+TEST_F(PullPushTest, ProgressReportsEveryBlob) {
+  make_registry_image(src_, "amd64", "progress", "progress:1");
+  push(src_, "progress:1", ref("progress/app:1"));
+  std::mutex mu;
+  std::map<std::string, int64_t> last;
+  PullOptions o;
+  o.progress = [&](const Descriptor& b, int64_t done, bool) {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_GE(done, last[b.digest.str()]);
+    last[b.digest.str()] = done;
+  };
+  PullResult r = pull(dst_, ref("progress/app:1"), o);
+  ASSERT_EQ(last.size(), 3u);
+  int64_t total = 0;
+  for (const auto& [d, n] : last) total += n;
+  EXPECT_EQ(total, r.bytes_fetched);
+}
+
+TEST_F(PullPushTest, BaseImageMissingUsesLocalAlwaysChecksRegistry) {
+  Descriptor v1 = make_registry_image(src_, "amd64", "base-v1", "base:1");
+  push(src_, "base:1", ref("base/img:1"));
+  Platform amd64{"amd64", "linux", "", {}, ""};
+  std::string text = host() + "/base/img:1";
+  EXPECT_EQ(resolve_base_image(dst_, text, amd64).digest, v1.digest);  // pulled
+  EXPECT_EQ(dst_.resolve(text)->digest, v1.digest);
+
+  Descriptor v2 = make_registry_image(src_, "amd64", "base-v2", "base:2");
+  push(src_, "base:2", ref("base/img:1"));  // the tag moves on the registry
+  EXPECT_EQ(resolve_base_image(dst_, text, amd64).digest, v1.digest);  // Missing: local wins
+  BaseImageOptions always;
+  always.policy = PullPolicy::Always;
+  EXPECT_EQ(resolve_base_image(dst_, text, amd64, always).digest, v2.digest);
+  EXPECT_EQ(dst_.resolve(text)->digest, v2.digest);
+  EXPECT_EQ(resolve_base_image(dst_, text, amd64, always).digest, v2.digest);  // up to date
+
+  // A local image never touches the network under Missing: nothing listens on port 1.
+  dst_.tag("127.0.0.1:1/offline/img:1", v2);
+  EXPECT_EQ(resolve_base_image(dst_, "127.0.0.1:1/offline/img:1", amd64).digest, v2.digest);
+  EXPECT_THROW(resolve_base_image(dst_, "127.0.0.1:1/offline/img:1", amd64, always), Error);
+}
+
+TEST_F(PullPushTest, SkopeoInspectsWhatWasPushed) {
+  if (!ocbuild::testing::have_program("skopeo")) GTEST_SKIP() << "skopeo is not installed";
+  Descriptor local = make_registry_image(src_, "amd64", "skopeo", "skopeo:1");
+  push(src_, "skopeo:1", ref("skopeo/app:1"));
+  auto r = run_command("skopeo inspect --tls-verify=false docker://" + host() + "/skopeo/app:1");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find(local.digest.str()), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"Architecture\": \"amd64\""), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace ocbuild::registry
