@@ -17,6 +17,7 @@
 #include "ocbuild/core/atomic_file.h"
 #include "ocbuild/core/error.h"
 #include "ocbuild/core/unique_fd.h"
+#include "ocbuild/core/xattrs.h"
 #include "source_entries.h"
 
 namespace ocbuild::exporter {
@@ -49,37 +50,6 @@ la_ssize_t sink_write(archive*, void* client, const void* buf, size_t size) {
     sink->error = std::current_exception();
     return -1;
   }
-}
-
-bool skipped_xattr(const std::string& name) {
-  // overlayfs bookkeeping and host SELinux labels are not image content.
-  return name.rfind("trusted.overlay.", 0) == 0 || name.rfind("user.overlay.", 0) == 0 ||
-         name == "security.selinux";
-}
-
-std::vector<std::pair<std::string, std::string>> read_xattrs(const std::string& path) {
-  std::vector<std::pair<std::string, std::string>> out;
-  ssize_t len = ::llistxattr(path.c_str(), nullptr, 0);
-  if (len < 0 && (errno == ENOTSUP || errno == EOPNOTSUPP)) return out;
-  if (len < 0) throw Error::io("llistxattr " + path, errno);
-  std::string names(static_cast<size_t>(len), '\0');
-  len = ::llistxattr(path.c_str(), names.data(), names.size());
-  if (len < 0) throw Error::io("llistxattr " + path, errno);
-  names.resize(static_cast<size_t>(len));
-  for (size_t pos = 0; pos < names.size();) {
-    std::string name = names.c_str() + pos;
-    pos += name.size() + 1;
-    if (name.empty() || skipped_xattr(name)) continue;
-    ssize_t vlen = ::lgetxattr(path.c_str(), name.c_str(), nullptr, 0);
-    if (vlen < 0) throw Error::io("lgetxattr " + name + " on " + path, errno);
-    std::string value(static_cast<size_t>(vlen), '\0');
-    vlen = ::lgetxattr(path.c_str(), name.c_str(), value.data(), value.size());
-    if (vlen < 0) throw Error::io("lgetxattr " + name + " on " + path, errno);
-    value.resize(static_cast<size_t>(vlen));
-    out.emplace_back(std::move(name), std::move(value));
-  }
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 std::string read_link(const std::string& path) {
@@ -141,7 +111,7 @@ class TarWriter {
     archive_entry_set_uid(entry, st.st_uid);
     archive_entry_set_gid(entry, st.st_gid);
     archive_entry_set_mtime(entry, clamp(st.st_mtim.tv_sec), 0);
-    for (const auto& [k, v] : read_xattrs(e.abs_path))
+    for (const auto& [k, v] : read_image_xattrs(e.abs_path))
       archive_entry_xattr_add_entry(entry, k.c_str(), v.data(), v.size());
     if (S_ISLNK(st.st_mode)) archive_entry_set_symlink(entry, read_link(e.abs_path).c_str());
     if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) archive_entry_set_rdev(entry, st.st_rdev);

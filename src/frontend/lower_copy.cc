@@ -6,23 +6,6 @@
 namespace ocbuild::frontend {
 namespace {
 
-// Octal (0755) or symbolic (u+x,g-w) modes, as BuildKit accepts.
-bool valid_chmod(const std::string& v) {
-  if (v.empty()) return false;
-  bool octal = v.size() <= 4 && v.find_first_not_of("01234567") == std::string::npos;
-  if (octal) return true;
-  size_t i = 0;
-  while (i < v.size()) {
-    while (i < v.size() && std::string_view("ugoa").find(v[i]) != std::string_view::npos) ++i;
-    if (i >= v.size() || std::string_view("+-=").find(v[i]) == std::string_view::npos) return false;
-    while (i < v.size() && std::string_view("+-=").find(v[i]) != std::string_view::npos) ++i;
-    while (i < v.size() && std::string_view("rwxXstugo").find(v[i]) != std::string_view::npos) ++i;
-    if (i < v.size() && v[i] != ',') return false;
-    if (i < v.size()) ++i;
-  }
-  return true;
-}
-
 bool valid_checksum(const std::string& v) {
   size_t colon = v.find(':');
   if (colon == std::string::npos) return false;
@@ -46,8 +29,9 @@ void split_sources(const Node& node, std::vector<std::string>& sources, std::str
     throw node_error(node, upper_keyword(node) + " cannot use a heredoc as the destination", dest);
 }
 
+// A value with a variable is checked after expansion, by the build plan.
 void check_chmod(const Node& node, const std::optional<std::string>& chmod) {
-  if (chmod && !valid_chmod(*chmod))
+  if (chmod && chmod->find('$') == std::string::npos && !is_valid_chmod(*chmod))
     throw node_error(node, "invalid --chmod value \"" + *chmod + "\" (expected octal like 0755 or symbolic like u+x)",
                      "--chmod");
 }

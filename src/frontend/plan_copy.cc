@@ -33,6 +33,9 @@ void expand_common(const StageState& st, T& out, const SourceRange& where) {
   out.dest = st.expand(out.dest, where);
   out.chown = st.expand_opt(out.chown, where);
   out.chmod = st.expand_opt(out.chmod, where);
+  if (out.chmod && !is_valid_chmod(*out.chmod))
+    throw Error(ErrorCode::Parse, "invalid --chmod value \"" + *out.chmod +
+                                      "\" after expansion (expected octal like 0755 or symbolic like u+x)", where);
   expand_heredocs(st, out.heredocs, where);
   for (auto& pattern : out.exclude) pattern = st.expand(pattern, where);
 }

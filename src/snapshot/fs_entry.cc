@@ -12,24 +12,10 @@
 #include <memory>
 
 #include "ocbuild/core/error.h"
+#include "ocbuild/core/xattrs.h"
 
 namespace ocbuild::snapshot {
 namespace {
-
-bool overlay_xattr(const std::string& name) {
-  return name.rfind("trusted.overlay.", 0) == 0 || name.rfind("user.overlay.", 0) == 0 ||
-         name == "security.selinux";
-}
-
-std::string get_xattr(const std::string& path, const std::string& name) {
-  ssize_t len = ::lgetxattr(path.c_str(), name.c_str(), nullptr, 0);
-  if (len < 0) throw Error::io("lgetxattr " + name + " of " + path, errno);
-  std::string value(static_cast<size_t>(len), '\0');
-  len = ::lgetxattr(path.c_str(), name.c_str(), value.data(), value.size());
-  if (len < 0) throw Error::io("lgetxattr " + name + " of " + path, errno);
-  value.resize(static_cast<size_t>(len));
-  return value;
-}
 
 int64_t ns(const struct statx_timestamp& t) { return int64_t(t.tv_sec) * 1000000000 + t.tv_nsec; }
 
@@ -37,23 +23,6 @@ int64_t ns(const struct statx_timestamp& t) { return int64_t(t.tv_sec) * 1000000
 
 std::string join_path(const std::string& dir, const std::string& rel) {
   return rel.empty() ? dir : dir + "/" + rel;
-}
-
-Xattrs read_xattrs(const std::string& path) {
-  Xattrs out;
-  ssize_t len = ::llistxattr(path.c_str(), nullptr, 0);
-  if (len < 0 && (errno == ENOTSUP || errno == EOPNOTSUPP)) return out;
-  if (len < 0) throw Error::io("llistxattr " + path, errno);
-  std::string names(static_cast<size_t>(len), '\0');
-  len = ::llistxattr(path.c_str(), names.data(), names.size());
-  if (len < 0) throw Error::io("llistxattr " + path, errno);
-  names.resize(static_cast<size_t>(len));
-  for (size_t pos = 0; pos < names.size();) {
-    std::string name = names.c_str() + pos;
-    pos += name.size() + 1;
-    if (!name.empty() && !overlay_xattr(name)) out[name] = get_xattr(path, name);
-  }
-  return out;
 }
 
 void write_xattrs(const std::string& path, const Xattrs& xattrs) {
@@ -81,7 +50,7 @@ std::optional<FileState> read_state(const std::string& path) {
     target.resize(static_cast<size_t>(n));
     s.link_target = target;
   }
-  s.xattrs = read_xattrs(path);
+  s.xattrs = read_image_xattrs(path);
   return s;
 }
 

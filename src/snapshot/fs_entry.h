@@ -10,11 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "ocbuild/core/xattrs.h"
+
 namespace ocbuild::snapshot {
 
 inline constexpr const char* kOpaqueXattr = "user.overlay.opaque";
 
-using Xattrs = std::map<std::string, std::string>;
+using Xattrs = ocbuild::Xattrs;
 
 struct FileState {
   uint32_t mode = 0;  // st_mode: type and permissions
@@ -24,13 +26,12 @@ struct FileState {
   uint64_t ino = 0, nlink = 0, rdev = 0;
   int64_t btime_ns = 0;  // birth time, 0 where the file system has none
   std::string link_target;
-  Xattrs xattrs;  // overlayfs' own left out
+  Xattrs xattrs;  // image content only (core/xattrs.h)
 };
 
 // statx (no follow) + link target + xattrs; nullopt when the path does not exist.
 std::optional<FileState> read_state(const std::string& path);
-// Image xattrs of a path (without trusted.overlay.*, user.overlay.*).
-Xattrs read_xattrs(const std::string& path);
+
 void write_xattrs(const std::string& path, const Xattrs& xattrs);
 
 bool is_whiteout(const struct stat& st);

@@ -191,6 +191,17 @@ TEST(PlanScope, ExpandedInstructions) {
   EXPECT_EQ(s.config.config.working_dir, "/dst");
 }
 
+TEST(PlanScope, ChmodFromAVariableIsCheckedAfterExpansion) {
+  BuildPlan p = plan_text("FROM scratch\nARG M=0755\nADD --chmod=$M a /a\nCOPY --chmod=${M} a /b\n");
+  const Stage& s = target_stage(p);
+  EXPECT_EQ(std::get<AddInstruction>(find_step(s, "add").value).chmod, "0755");
+  EXPECT_EQ(std::get<CopyInstruction>(find_step(s, "copy").value).chmod, "0755");
+  Error e = plan_error("FROM scratch\nARG M=999\nCOPY --chmod=$M a /b\n");
+  EXPECT_NE(e.message().find("invalid --chmod value \"999\" after expansion"), std::string::npos) << e.what();
+  ASSERT_TRUE(e.where());
+  EXPECT_EQ(e.where()->line, 3);
+}
+
 TEST(PlanScope, CopyHeredocBodiesAreChompedAndExpanded) {
   BuildPlan p = plan_text("FROM scratch\nARG N=w\nCOPY <<-EOF /a\n\tHi '$N'\n\tEOF\nCOPY <<'EOF' /b\n$N\nEOF\n");
   const Stage& s = target_stage(p);

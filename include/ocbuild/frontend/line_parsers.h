@@ -67,4 +67,7 @@ struct CommandParts {
 };
 CommandParts split_command(std::string_view line);
 
+// A --chmod value BuildKit accepts: octal ("0755") or symbolic ("u+x,g-w").
+bool is_valid_chmod(std::string_view value);
+
 }  // namespace ocbuild::frontend
