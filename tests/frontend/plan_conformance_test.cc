@@ -84,15 +84,19 @@ void check_files(const BuildPlan& p, const json& expect) {
   json exact = expect.value("files", json::object()), contain = expect.value("files_contain", json::object()),
        not_contain = expect.value("files_not_contain", json::object());
   for (const auto& [path, want] : exact.items())
-    if (files.count(basename_of(path))) EXPECT_EQ(files[basename_of(path)], want.get<std::string>()) << path;
+    if (files.count(basename_of(path))) {
+      EXPECT_EQ(files[basename_of(path)], want.get<std::string>()) << path;
+    }
   for (const auto& [path, parts] : contain.items())
     for (const auto& part : parts)
-      if (files.count(basename_of(path)))
+      if (files.count(basename_of(path))) {
         EXPECT_NE(files[basename_of(path)].find(part.get<std::string>()), std::string::npos) << path << part;
+      }
   for (const auto& [path, parts] : not_contain.items())
     for (const auto& part : parts)
-      if (files.count(basename_of(path)))
+      if (files.count(basename_of(path))) {
         EXPECT_EQ(files[basename_of(path)].find(part.get<std::string>()), std::string::npos) << path << part;
+      }
 }
 
 std::vector<std::vector<KeyValue>> run_keys(const BuildPlan& p) {
