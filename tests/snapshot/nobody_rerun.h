@@ -11,16 +11,18 @@
 #include <vector>
 
 #include "ocbuild/core/atomic_file.h"
+#include "ocbuild/core/file_lock.h"
 #include "snapshot/run_fixture.h"
 #include "support/test_env.h"
 
 namespace ocbuild::snapshot::test {
 
 // Replaces nobody's lines in /etc/subuid and /etc/subgid with `extra` for
-// the object's lifetime.
+// the object's lifetime. Holds a lock meanwhile: ctest runs tests in
+// parallel processes, and two of these must not edit the files at once.
 class NobodySubids {
  public:
-  explicit NobodySubids(const std::string& extra) {
+  explicit NobodySubids(const std::string& extra) : lock_("/tmp/ocbuild-test-subids.lock") {
     for (const char* path : {"/etc/subuid", "/etc/subgid"}) {
       std::string old = std::filesystem::exists(path) ? read_file(path) : std::string();
       saved_.emplace_back(path, old);
@@ -50,6 +52,7 @@ class NobodySubids {
     }
     return out + line;
   }
+  FileLock lock_;
   std::vector<std::pair<std::string, std::string>> saved_;
 };
 
