@@ -191,9 +191,13 @@ TEST_P(CacheMountRunTest, CacheOutlivesTheRunAndStaysOutOfTheLayer) {
     parent = layers.back().chain_id;
   }
   EXPECT_EQ(read_file(caches.acquire("/cache", CacheSharing::Shared).path() + "/item"), "kept\n");
+  // "etc" itself changes in every RUN on this base (the /etc/hosts stubs'
+  // parent): only its entry, never a file under it.
   std::vector<std::string> first, second;
-  for (const auto& e : entries(layers[0])) first.push_back(e.path);
-  for (const auto& e : entries(layers[1])) second.push_back(e.path);
+  for (const auto& e : entries(layers[0]))
+    if (e.path != "etc") first.push_back(e.path);
+  for (const auto& e : entries(layers[1]))
+    if (e.path != "etc") second.push_back(e.path);
   EXPECT_THAT(first, ::testing::ElementsAre("in-layer"));
   EXPECT_THAT(second, ::testing::ElementsAre("copied"));
 }
