@@ -70,7 +70,8 @@ void add_cache(const Mount& m, const std::string& target, const RunMountInputs& 
   std::optional<snapshot::CacheBase> base;
   if (!m.from.empty()) {
     std::string root = root_of(m, in);
-    base = snapshot::CacheBase{root + "|" + m.source, source_in(root, m)};
+    std::string from_key = in.from_key ? in.from_key(m.from) : root;
+    base = snapshot::CacheBase{from_key + "|" + m.source, source_in(root, m)};
   }
   out.leases.push_back(in.cache_mounts->acquire(m.id, to_sharing(m.sharing), owner, base));
   MountSpec spec;

@@ -188,6 +188,18 @@ TEST_P(RunMountsTest, CacheMountKeepsFilesAndOwner) {
   EXPECT_EQ(list[0].id, "/var/cache/x");
 }
 
+TEST_P(RunMountsTest, CacheFromStageIsSeededOnce) {
+  inputs_.from_key = [](const std::string& from) { return "chain-of-" + from; };
+  auto r = run("cat /c/tool > /seeded && echo more > /c/added", {"type=cache,target=/c,from=stage,source=opt"});
+  EXPECT_RUN_OK(r);
+  EXPECT_THAT(layer_paths(), ::testing::ElementsAre("seeded"));
+  EXPECT_EQ(entry("seeded").size, 11);  // "stage tool\n"
+  write_file_atomic(tmp_->path() + "/stage/opt/tool", "changed\n");  // same key: the cache is kept
+  EXPECT_RUN_OK(run("test \"$(cat /c/tool)\" = 'stage tool' && test -f /c/added", {"type=cache,target=/c,from=stage,source=opt"}));
+  EXPECT_RUN_OK(run("test ! -e /c/tool", {"type=cache,target=/c"}));  // without from: another cache
+  EXPECT_FALSE(std::filesystem::exists(tmp_->path() + "/stage/opt/added"));  // the stage never changes
+}
+
 TEST_P(RunMountsTest, SshAgentSocketIsForwarded) {
   std::string sock = tmp_->path() + "/agent.sock";
   UniqueFd listener(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));

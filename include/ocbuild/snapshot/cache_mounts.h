@@ -90,7 +90,8 @@ class CacheMounts {
 
   // Shared: instance 0, also used by others at the same time. Locked:
   // instance 0, waiting until no one else holds it. Private: the first
-  // instance no one holds, a new empty one when all are held. Throws
+  // instance no one holds, a new empty one when all are held (a private
+  // lease that got instance 0 makes shared and locked leases wait). Throws
   // Error(Invalid) for an empty id, Error(Io) naming the path on failure.
   CacheLease acquire(const std::string& id, CacheSharing sharing, const CacheOwner& owner = {},
                      const std::optional<CacheBase>& base = std::nullopt);

@@ -25,6 +25,9 @@ struct RunMountInputs {
   // Host root directory of a stage or image named by `from=` (a plain
   // directory tree). Required when a mount has `from`.
   std::function<std::string(const std::string& from)> from_root;
+  // A stable key of that stage or image (e.g. its chain ID) naming the cache
+  // a `type=cache,from=` mount seeds from it; the from_root path when unset.
+  std::function<std::string(const std::string& from)> from_key;
   snapshot::CacheMounts* cache_mounts = nullptr;  // required for type=cache
   const snapshot::SecretMap* secrets = nullptr;   // may be null: no secrets
   const snapshot::SshMap* ssh = nullptr;          // may be null: no agents
@@ -35,7 +38,10 @@ struct RunMountInputs {
 
 // Everything the RUN needs. Move-only; keep it alive until Executor::run()
 // returns: the destructor releases the cache leases, wipes the secret files
-// and removes the scratch copies.
+// and removes the scratch copies. `env` may hold secret values: put it in
+// the RunSpec only, never in a cache key, a log or the image config.
+// ssh mounts bind the host's agent socket itself: its mode and owner are the
+// host's (mode/uid/gid of type=ssh are keyed but not applied).
 struct ResolvedMounts {
   std::vector<snapshot::MountSpec> mounts;  // append to RunSpec::mounts
   std::vector<std::string> env;             // "KEY=value": append to RunSpec::env
