@@ -122,6 +122,16 @@ TEST_P(RunMountsTest, SecretWithTargetModeAndEnv) {
   EXPECT_EQ(layer_bytes().find(kSecretValue), std::string::npos);
 }
 
+TEST_P(RunMountsTest, SecretOwnerAsTheContainerSeesIt) {
+  // With one mapped id (nobody without a subuid range) only root exists inside.
+  std::string owner = snapshot::test::many_ids_mapped() ? "1000:100:400" : "0:0:400";
+  auto r = run("test $(stat -c %u:%g:%a /run/tok) = " + owner + " && su app -c 'cat /run/tok' >/dev/null" +
+                   (snapshot::test::many_ids_mapped() ? "" : " || true"),
+               {"type=secret,id=tok,target=/run/tok,uid=1000,gid=100"});
+  EXPECT_RUN_OK(r);
+  EXPECT_THAT(layer_paths(), ::testing::IsEmpty());
+}
+
 TEST_P(RunMountsTest, MissingSecretIsSkippedUnlessRequired) {
   auto r = run("test ! -e /run/secrets/absent && test -z \"$ABSENT\"", {"type=secret,id=absent,env=ABSENT"});
   EXPECT_RUN_OK(r);
