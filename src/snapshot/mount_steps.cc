@@ -20,13 +20,14 @@ namespace ocbuild::snapshot {
 namespace {
 
 // mkdir -p of `path` (absolute, in the new root); the last component is a file
-// when `is_file`. *created_len is the length of the topmost created prefix.
-int ensure_path(const char* path, bool is_file, size_t* created_len) noexcept {
+// when `is_file`. Every component it creates is reported on `report_fd`
+// (when >= 0), top first, so the commit removes nested stubs deepest first
+// (a target like /run/secrets/id leaves neither /run/secrets nor /run).
+int ensure_path(const char* path, bool is_file, int report_fd) noexcept {
   char buf[PATH_MAX];
   size_t len = ::strnlen(path, sizeof buf);
   if (len == 0 || len >= sizeof buf || path[0] != '/') return EINVAL;
   ::memcpy(buf, path, len + 1);
-  *created_len = 0;
   for (size_t i = 1; i <= len; ++i) {
     if (buf[i] != '/' && buf[i] != '\0') continue;
     if (i > 0 && buf[i - 1] == '/') continue;
@@ -41,7 +42,7 @@ int ensure_path(const char* path, bool is_file, size_t* created_len) noexcept {
     } else {
       rc = ::mkdir(buf, 0755) == 0 ? 0 : errno;
     }
-    if (rc == 0 && *created_len == 0) *created_len = i;
+    if (rc == 0 && report_fd >= 0) send_created(report_fd, path, i);
     if (rc != 0 && rc != EEXIST) return rc;
     buf[i] = saved;
   }
@@ -112,15 +113,13 @@ int pivot_into_root(const ChildPlan& plan) noexcept {
 }
 
 int attach(MountStep& step, int report_fd) noexcept {
-  size_t created = 0;
   int rc;
   if (step.kind == StepKind::Symlink) {
     rc = ::symlink(step.source, step.target) == 0 || errno == EEXIST ? 0 : errno;
     return rc;
   }
-  rc = ensure_path(step.target, step.target_is_file, &created);
+  rc = ensure_path(step.target, step.target_is_file, step.record_created ? report_fd : -1);
   if (rc != 0) return rc;
-  if (created && step.record_created) send_created(report_fd, step.target, created);
   if (::move_mount(step.fd, "", AT_FDCWD, step.target, MOVE_MOUNT_F_EMPTY_PATH) != 0) return errno;
   ::close(step.fd);
   step.fd = -1;
@@ -128,8 +127,7 @@ int attach(MountStep& step, int report_fd) noexcept {
 }
 
 int make_dirs_in_root(const char* path) noexcept {
-  size_t created = 0;
-  return ensure_path(path, false, &created);
+  return ensure_path(path, false, -1);
 }
 
 int bring_loopback_up() noexcept {
