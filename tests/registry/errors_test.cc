@@ -27,11 +27,11 @@ using ocbuild::testing::run_command;
 
 constexpr const char* kManifest = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]})";
 
-// An HTTPS registry stand-in with a self-signed certificate: python3's
-// http.server wrapped in ssl, answering every GET with one OCI manifest.
+// A registry stand-in answering every GET with one OCI manifest: python3's
+// http.server, over TLS with a self-signed certificate or over plain HTTP.
 constexpr const char* kHttpsScript = R"PY(
 import http.server, os, ssl, sys
-address, folder, body = sys.argv[1], sys.argv[2], sys.argv[3].encode()
+address, folder, body, scheme = sys.argv[1], sys.argv[2], sys.argv[3].encode(), sys.argv[4]
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         self.send_response(200)
@@ -40,18 +40,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 server = http.server.HTTPServer((address, 0), Handler)
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(folder + "/cert.pem", folder + "/key.pem")
-server.socket = ctx.wrap_socket(server.socket, server_side=True)
+if scheme == "https":
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(folder + "/cert.pem", folder + "/key.pem")
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
 with open(folder + "/port.tmp", "w") as f:
     f.write(str(server.server_address[1]))
 os.rename(folder + "/port.tmp", folder + "/port")
 server.serve_forever()
 )PY";
 
-class SelfSignedServer {
+class ManifestServer {
  public:
-  SelfSignedServer(const std::string& address, std::string* why) {
+  ManifestServer(const std::string& address, const std::string& scheme, std::string* why) {
     if (!have_program("python3") || !have_program("openssl")) {
       *why = "python3 or openssl is not installed";
       return;
@@ -66,18 +67,20 @@ class SelfSignedServer {
     write_file_atomic(d + "/server.py", kHttpsScript);
     pid_ = ::fork();
     if (pid_ == 0) {
+      FILE* log = std::fopen((d + "/access.log").c_str(), "w");  // keep the test output readable
+      if (log) ::dup2(fileno(log), 2);
       ::execlp("python3", "python3", (d + "/server.py").c_str(), address.c_str(), d.c_str(), kManifest,
-               static_cast<char*>(nullptr));
+               scheme.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
     for (int i = 0; i < 200 && port_.empty(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
       if (std::filesystem::exists(d + "/port")) port_ = read_file(d + "/port");
     }
-    if (port_.empty()) *why = "the python3 HTTPS server did not start";
+    if (port_.empty()) *why = "the python3 " + scheme + " server did not start";
     host_ = address + ":" + port_;
   }
-  ~SelfSignedServer() {
+  ~ManifestServer() {
     if (pid_ > 0) {
       ::kill(pid_, SIGTERM);
       int st;
@@ -149,7 +152,7 @@ TEST(RegistryErrors, SelfSignedCertificateSaysHowToProceed) {
   std::string address = non_loopback_address();
   if (address.empty()) GTEST_SKIP() << "no non-loopback IPv4 address to serve HTTPS on";
   std::string why;
-  SelfSignedServer server(address, &why);
+  ManifestServer server(address, "https", &why);
   if (!server.ok()) GTEST_SKIP() << why;
   std::string h = server.host();
   std::string msg = error_of([&] { Client(h, "app", quick_options()).get_manifest("1"); });
@@ -172,7 +175,7 @@ TEST(RegistryErrors, SelfSignedCertificateSaysHowToProceed) {
 
 TEST(RegistryErrors, TlsFailureOnLoopbackNamesTheFlags) {
   std::string why;
-  SelfSignedServer server("127.0.0.1", &why);
+  ManifestServer server("127.0.0.1", "https", &why);
   if (!server.ok()) GTEST_SKIP() << why;
   Transport t(quick_options().transport);
   HttpRequest r;
@@ -180,6 +183,23 @@ TEST(RegistryErrors, TlsFailureOnLoopbackNamesTheFlags) {
   std::string msg = error_of([&] { t.send(r); });
   EXPECT_EQ(msg.rfind("TLS failure with " + server.host() + ": ", 0), 0u) << msg;
   EXPECT_NE(msg.find("--tls-verify=false or --insecure-registry " + server.host()), std::string::npos) << msg;
+}
+
+TEST(RegistryErrors, InsecureHostOnPlainHttpIsReachedAfterHttps) {
+  std::string address = non_loopback_address();
+  if (address.empty()) GTEST_SKIP() << "no non-loopback IPv4 address to serve on";
+  std::string why;
+  ManifestServer server(address, "http", &why);
+  if (!server.ok()) GTEST_SKIP() << why;
+  std::string h = server.host();
+  std::string msg = error_of([&] { Client(h, "app", quick_options()).get_manifest("1"); });
+  EXPECT_EQ(msg.rfind(h + "/app:1: TLS failure with " + h + ": ", 0), 0u) << msg;
+  EXPECT_NE(msg.find("--insecure-registry " + h), std::string::npos) << msg;
+  ClientOptions insecure = quick_options();
+  insecure.transport.insecure_hosts = {h};
+  Client c(h, "app", insecure);
+  EXPECT_EQ(c.get_manifest("1").bytes, kManifest);  // HTTPS refused, then plain HTTP
+  EXPECT_EQ(c.get_manifest("1").bytes, kManifest);
 }
 
 }  // namespace
