@@ -109,22 +109,24 @@ TEST_F(IdentityTokenTest, IdentityTokenIsPostedAsARefreshToken) {
 }
 
 TEST_F(IdentityTokenTest, RealmWithoutPostFallsBackToGetWithBasic) {
-  if (!start("get-only")) GTEST_SKIP() << why_;
-  // The containers auth.json is read too.
-  write_file_atomic(config_dir_.path() + "/auth.json",
-                    json{{"auths", {{registry_.host(), {{"identitytoken", kRefresh}}}}}}.dump());
-  ::setenv("DOCKER_CONFIG", (config_dir_.path() + "/none").c_str(), 1);
-  ::setenv("REGISTRY_AUTH_FILE", (config_dir_.path() + "/auth.json").c_str(), 1);
-  EXPECT_EQ(client().get_manifest("1").bytes, kManifest);
+  for (const char* mode : {"get-only", "get-only-404"}) {  // 405 and 404 both mean "no POST here"
+    SCOPED_TRACE(mode);
+    if (!start(mode)) GTEST_SKIP() << why_;
+    // The containers auth.json is read too.
+    write_file_atomic(config_dir_.path() + "/auth.json",
+                      json{{"auths", {{registry_.host(), {{"identitytoken", kRefresh}}}}}}.dump());
+    ::setenv("DOCKER_CONFIG", (config_dir_.path() + "/none").c_str(), 1);
+    ::setenv("REGISTRY_AUTH_FILE", (config_dir_.path() + "/auth.json").c_str(), 1);
+    EXPECT_EQ(client().get_manifest("1").bytes, kManifest);
 
-  auto requests = lines_of(tokens_->requests());
-  ASSERT_EQ(requests.size(), 2u) << tokens_->requests();
-  EXPECT_EQ(requests[0]["method"], "POST");
-  EXPECT_EQ(requests[1]["method"], "GET");
-  EXPECT_EQ(requests[1]["authorization"], "Basic " + base64_encode(std::string("<token>:") + kRefresh));
-  std::string path = requests[1]["path"];
-  EXPECT_EQ(path, "/token?service=fake-registry&scope=repository%3Ateam%2Fapp%3Apull");
-  EXPECT_EQ(everything_visible("").find(kRefresh), std::string::npos) << everything_visible("");
+    auto requests = lines_of(tokens_->requests());
+    ASSERT_EQ(requests.size(), 2u) << tokens_->requests();
+    EXPECT_EQ(requests[0]["method"], "POST");
+    EXPECT_EQ(requests[1]["method"], "GET");
+    EXPECT_EQ(requests[1]["authorization"], "Basic " + base64_encode(std::string("<token>:") + kRefresh));
+    EXPECT_EQ(requests[1]["path"], "/token?service=fake-registry&scope=repository%3Ateam%2Fapp%3Apull");
+    EXPECT_EQ(everything_visible("").find(kRefresh), std::string::npos) << everything_visible("");
+  }
 }
 
 TEST_F(IdentityTokenTest, RefusedRefreshTokenIsUnauthorizedAndNotEchoed) {

@@ -5,7 +5,8 @@
 //   "oauth":    POST grant_type=refresh_token with the right refresh token ->
 //               {"access_token"}; a wrong one -> 400 invalid_grant that echoes
 //               the token it got (a careless server); GET -> 400.
-//   "get-only": POST -> 405; GET with Basic "<token>:REFRESH" -> {"token"}.
+//   "get-only": POST -> 405 ("get-only-404": 404); GET with Basic
+//               "<token>:REFRESH" -> {"token"}, else 401 echoing the header.
 // Every request is appended to requests.jsonl; the access log (request
 // lines) goes to access.log. Killed when the object goes away.
 #include <signal.h>
@@ -47,8 +48,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
         self.record(body)
-        if mode == "get-only":
-            return self.reply(405, {"errors": [{"code": "UNSUPPORTED", "message": "method not allowed"}]})
+        if mode.startswith("get-only"):
+            return self.reply(404 if mode.endswith("404") else 405, {"errors": [{"code": "UNSUPPORTED", "message": "method not allowed"}]})
         form = urllib.parse.parse_qs(body)
         got = form.get("refresh_token", [""])[0]
         if form.get("grant_type") == ["refresh_token"] and got == refresh:
@@ -57,7 +58,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.record("")
-        if mode != "get-only":
+        if not mode.startswith("get-only"):
             return self.reply(400, {"error": "invalid_request", "error_description": "use POST"})
         want = "Basic " + base64.b64encode(("<token>:" + refresh).encode()).decode()
         if self.headers.get("Authorization", "") == want:
