@@ -24,6 +24,7 @@ void run_pull(const PullCmd& o, const GlobalOptions& g) {
   registry::PullOptions po;
   po.client = o.registry.client_options();
   if (!o.platform.empty()) po.platform = registry::parse_platform(o.platform);
+  po.warn = [](const std::string& w) { std::cerr << "warning: " << w << "\n"; };
   auto mu = std::make_shared<std::mutex>();
   if (!o.quiet)
     po.progress = [mu](const Descriptor& b, int64_t done, bool cached) {

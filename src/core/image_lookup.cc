@@ -34,16 +34,37 @@ Platform host_platform() {
   return {m, "linux", "", {}, ""};
 }
 
-Descriptor select_manifest(const ContentStore& store, const Descriptor& target, const std::optional<Platform>& want) {
-  if (!is_index_media_type(target.media_type)) return target;
-  Index idx = parse_index(store.read(target.digest), target.digest.str());
-  if (idx.manifests.empty()) throw Error(ErrorCode::Invalid, "index " + target.digest.str() + " has no manifests");
-  Platform p = want ? *want : host_platform();
-  for (const auto& m : idx.manifests)
-    if (m.platform && m.platform->os == p.os && m.platform->architecture == p.architecture &&
-        (p.variant.empty() || m.platform->variant.empty() || m.platform->variant == p.variant))
-      return select_manifest(store, m, want);
-  return select_manifest(store, idx.manifests.front(), want);
+namespace {
+
+// The image's name for an error: a tag naming it, else its digest.
+std::string name_in_store(const ContentStore& store, const Descriptor& target) {
+  for (const auto& t : store.list_tags())
+    if (t.descriptor.digest == target.digest) return t.ref_name;
+  return target.digest.str();
+}
+
+}  // namespace
+
+Descriptor select_manifest(const ContentStore& store, const Descriptor& target, const std::optional<Platform>& want,
+                           const WarningSink& warn) {
+  if (is_index_media_type(target.media_type)) {
+    Index idx = parse_index(store.read(target.digest), "index " + target.digest.str());
+    Descriptor chosen = choose_manifest(idx, want ? *want : host_platform(), name_in_store(store, target));
+    return is_index_media_type(chosen.media_type) ? select_manifest(store, chosen, want, warn) : chosen;
+  }
+  if (!want) return target;
+  ImageConfig cfg;
+  if (target.platform && !target.platform->os.empty() && !target.platform->architecture.empty()) {
+    cfg.os = target.platform->os;  // a tag written by pull or build records the platform
+    cfg.architecture = target.platform->architecture;
+    cfg.variant = target.platform->variant;
+  } else {
+    Manifest m = parse_manifest(store.read(target.digest), "manifest " + target.digest.str());
+    cfg = parse_image_config(store.read(m.config.digest), "config " + m.config.digest.str());
+  }
+  auto warning = check_config_platform(cfg, *want, name_in_store(store, target));
+  if (warning && warn) warn(*warning);
+  return target;
 }
 
 StoredImage read_image(const ContentStore& store, const Descriptor& desc) {

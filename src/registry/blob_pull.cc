@@ -8,6 +8,11 @@
 #include "registry/client_impl.h"
 
 namespace ocbuild::registry {
+namespace {
+
+constexpr const char* kRetryHint = " (pull again; if it persists, the registry's copy is corrupt)";
+
+}  // namespace
 
 void FileBlobSink::write(const char* data, size_t size) { file_.write(std::string_view(data, size)); }
 
@@ -46,7 +51,7 @@ void Client::fetch_blob(const Digest& digest, BlobSink& sink) const {
     try {
       sink.commit();
     } catch (const Error& e) {
-      throw Error(ErrorCode::Registry, subj + ": " + e.what() + "; the download was discarded");
+      throw Error(ErrorCode::Registry, subj + ": " + e.what() + "; the download was discarded" + kRetryHint);
     }
     return;
   }
@@ -55,7 +60,7 @@ void Client::fetch_blob(const Digest& digest, BlobSink& sink) const {
   if (actual != digest) {
     sink.reset();
     throw Error(ErrorCode::Registry, subj + ": blob digest mismatch: the registry served " + std::to_string(got) +
-                                         " bytes that hash to " + actual.str() + "; the download was discarded");
+                                         " bytes that hash to " + actual.str() + "; the download was discarded" + kRetryHint);
   }
   sink.commit();
 }

@@ -29,6 +29,13 @@ std::string manifest_media_type(const HttpResponse& resp, const std::string& byt
   return ct;
 }
 
+// What to do about a manifest we cannot read.
+std::string media_type_hint(const std::string& mt) {
+  if (mt.find("manifest.v1+") != std::string::npos)
+    return "(Docker schema 1 images are not supported; re-push the image with a current docker or buildx)";
+  return "(expected an OCI or Docker schema 2 manifest or index)";
+}
+
 }  // namespace
 
 const char* manifest_accept_header() {
@@ -102,10 +109,10 @@ Manifest Client::get_manifest(const std::string& ref) const {
   Manifest m{bytes, manifest_media_type(resp, bytes), Digest::of(bytes)};
   if (auto pinned = Digest::try_parse(ref); pinned && *pinned != m.digest)
     throw Error(ErrorCode::Registry, subj + ": manifest digest mismatch: the registry served " + m.digest.str() +
-                                         "; refusing to use it");
+                                         "; refusing to use it (check the digest; else the registry or a proxy "
+                                         "alters content)");
   if (!is_manifest_media_type(m.media_type))
-    throw Error(ErrorCode::Registry, subj + ": unsupported media type '" + m.media_type +
-                                         "' (expected an OCI or Docker schema 2 manifest or index)");
+    throw Error(ErrorCode::Registry, subj + ": unsupported media type '" + m.media_type + "' " + media_type_hint(m.media_type));
   return m;
 }
 

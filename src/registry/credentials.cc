@@ -47,7 +47,7 @@ std::optional<Credentials> from_auths(const nlohmann::json& j, std::string_view 
   for (const auto& [key, entry] : j["auths"].items()) {
     if (normalize_key(key) != normalize_key(std::string(host)) || !entry.is_object()) continue;
     if (entry.contains("identitytoken") && entry["identitytoken"].is_string())
-      return Credentials{"<token>", entry["identitytoken"].get<std::string>()};
+      return Credentials{Credentials::kIdentityTokenUser, entry["identitytoken"].get<std::string>()};
     if (!entry.contains("auth") || !entry["auth"].is_string()) continue;
     auto decoded = base64_decode(entry["auth"].get<std::string>());
     size_t colon = decoded ? decoded->find(':') : std::string::npos;

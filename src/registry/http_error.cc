@@ -8,6 +8,10 @@ namespace ocbuild::registry {
 
 std::string registry_error_detail(const std::string& body) {
   auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_object() && j.contains("error") && j["error"].is_string()) {  // OAuth2 (RFC 6749 5.2)
+    std::string code = j["error"], desc = j.value("error_description", "");
+    return desc.empty() ? code : code + ": " + desc;
+  }
   if (!j.is_object() || !j.contains("errors") || !j["errors"].is_array()) return "";
   std::string out;
   for (const auto& e : j["errors"]) {

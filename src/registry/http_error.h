@@ -8,7 +8,8 @@
 namespace ocbuild::registry {
 
 // "code: message; code: message" from the registry's JSON error body
-// ({"errors":[{"code","message"}]}), or "" when the body is not one.
+// ({"errors":[{"code","message"}]}) or an OAuth2 error body ({"error",
+// "error_description"}), or "" when the body is neither.
 std::string registry_error_detail(const std::string& body);
 
 // Throws Error(Registry) for an unexpected response to `action` ("pull

@@ -42,7 +42,10 @@ bool plain_http_allowed(std::string_view host, const TransportOptions& options) 
 }
 
 std::string registry_base_url(std::string_view host, const TransportOptions& options) {
-  return (plain_http_allowed(host, options) ? "http://" : "https://") + std::string(host);
+  // Like docker, a host marked insecure is tried over HTTPS (unverified)
+  // first; the Session falls back to plain HTTP when that fails.
+  (void)options;
+  return (is_loopback(bare_host(host)) ? "http://" : "https://") + std::string(host);
 }
 
 std::string url_host(std::string_view url) {

@@ -54,6 +54,33 @@ void fetch_blobs(ContentStore& store, const Client& client, const std::vector<De
   }, &cancel);
 }
 
+bool is_image_config(const Descriptor& d) {
+  return d.media_type == media_type::kOciConfig || d.media_type == media_type::kDockerConfig;
+}
+
+// The image's platform as its config says (index entries may omit variants).
+std::optional<Platform> config_platform(const ContentStore& store, const ocbuild::Manifest& m) {
+  if (!is_image_config(m.config)) return std::nullopt;
+  ImageConfig cfg = parse_image_config(store.read(m.config.digest), "config " + m.config.digest.str());
+  if (cfg.os.empty() || cfg.architecture.empty()) return std::nullopt;
+  return Platform{cfg.architecture, cfg.os, cfg.os_version, cfg.os_features, cfg.variant};
+}
+
+// A manifest that did not come through an index must be for the platform
+// asked for; its config, fetched first, decides before any layer is.
+// Returns the blobs still to fetch.
+std::vector<Descriptor> check_plain_manifest(ContentStore& store, const Client& client, const ocbuild::Manifest& m,
+                                             const std::string& name, const Platform& platform,
+                                             const PullOptions& o, FetchTotals& totals) {
+  std::vector<Descriptor> blobs = blobs_of(m);
+  if (!is_image_config(m.config)) return blobs;
+  fetch_blobs(store, client, {m.config}, o, totals);
+  ImageConfig cfg = parse_image_config(store.read(m.config.digest), "config " + m.config.digest.str());
+  if (auto warning = check_config_platform(cfg, platform, name); warning && o.warn) o.warn(*warning);
+  blobs.erase(blobs.begin());  // blobs_of() puts the config first
+  return blobs;
+}
+
 }  // namespace
 
 std::optional<std::string> local_ref_name(const Reference& ref) {
@@ -71,17 +98,14 @@ PullResult pull(ContentStore& store, const Reference& ref, const PullOptions& o)
     throw Error(ErrorCode::Registry, ref.str() + ": " + resolved.manifest.media_type + " is not an image manifest");
 
   FileLock lease = store.lease();  // keep garbage collection off the blobs until tagged
-  std::vector<Descriptor> blobs = blobs_of(manifest);
   FetchTotals totals;
+  std::vector<Descriptor> blobs = blobs_of(manifest);
+  if (!resolved.index) blobs = check_plain_manifest(store, client, manifest, ref.familiar(), platform, o, totals);
   fetch_blobs(store, client, blobs, o, totals);
 
   PullResult result;
   result.manifest = descriptor_of(resolved.manifest);
-  result.manifest.platform = platform;
-  if (manifest.config.media_type == media_type::kOciConfig || manifest.config.media_type == media_type::kDockerConfig) {
-    ImageConfig cfg = parse_image_config(store.read(manifest.config.digest), "config " + manifest.config.digest.str());
-    result.manifest.platform = Platform{cfg.architecture, cfg.os, cfg.os_version, cfg.os_features, cfg.variant};
-  }
+  result.manifest.platform = config_platform(store, manifest).value_or(platform);
   store.ingest_bytes(resolved.manifest.bytes, resolved.manifest.digest);
   result.digest = resolved.manifest.digest;
   if (resolved.index) {
@@ -90,7 +114,7 @@ PullResult pull(ContentStore& store, const Reference& ref, const PullOptions& o)
     result.digest = resolved.index->digest;
   }
   std::vector<Digest> digests;
-  for (const auto& b : blobs) digests.push_back(b.digest);
+  for (const auto& b : blobs_of(manifest)) digests.push_back(b.digest);
   record_blob_sources(store.root(), client.domain(), client.repository(), digests);
   if (auto name = local_ref_name(ref); name && o.tag) {
     store.tag(*name, result.manifest);

@@ -1,7 +1,9 @@
 #pragma once
 // A Session sends requests to one registry host with the right credentials:
 // anonymous first, then, on 401, the challenge's scheme (Bearer token fetched
-// from the realm and cached per scope set, or Basic). Thread safe: the token
+// from the realm and cached per scope set, or Basic). An identity token from
+// `docker login` (config.json "identitytoken") is used as an OAuth2 refresh
+// token at the realm. Thread safe: the token
 // cache is behind a mutex and the Transport is shared read-only.
 #include <atomic>
 #include <chrono>
@@ -47,12 +49,20 @@ class Session {
   std::optional<std::string> authorize(const HttpResponse& challenge_response, const std::vector<std::string>& scopes,
                                        const std::string& key, const std::string& subject);
   std::string fetch_token(const Challenge& c, const std::vector<std::string>& scopes, const std::string& subject);
+  // An identity token is an OAuth2 refresh token (POST), with GET + Basic
+  // when the realm has no POST endpoint; other credentials use GET + Basic.
+  HttpResponse request_token(const Challenge& c, const std::vector<std::string>& scopes,
+                             const std::optional<Credentials>& creds, const std::string& subject);
   HttpResponse send_raw(const HttpRequest& r, const std::string& subject) const;
+  HttpResponse send_https_then_http(HttpRequest r) const;
   std::optional<Credentials> credentials();
 
   std::string host_;
   std::string base_url_;
   Transport transport_;
+  // A host marked insecure: HTTPS first; once that fails, plain HTTP for good.
+  bool plain_fallback_ = false;
+  mutable std::atomic<bool> plain_{false};
   SessionOptions options_;
   std::mutex mu_;
   bool creds_loaded_ = false;

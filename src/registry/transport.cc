@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -132,7 +133,40 @@ std::string resolve_location(const std::string& base, const std::string& locatio
 struct CurlFailure {
   CURLcode code;
   std::string detail;
+  long os_errno = 0;
 };
+
+bool tls_failure(CURLcode c) {
+  switch (c) {
+    case CURLE_SSL_CONNECT_ERROR: case CURLE_PEER_FAILED_VERIFICATION: case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER: case CURLE_SSL_CACERT_BADFILE: case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH: case CURLE_SSL_INVALIDCERTSTATUS: case CURLE_SSL_CRL_BADFILE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// "host" of "host:port" ("[::1]" of "[::1]:5000").
+std::string host_name(const std::string& host) {
+  size_t colon = host.rfind(':');
+  if (colon == std::string::npos || host.back() == ']') return host;
+  return host.substr(0, colon);
+}
+
+// One line saying what went wrong and what to do: "cannot reach HOST: ..."
+// for the network, "TLS failure with HOST: ..." for certificates.
+std::string describe_failure(const std::string& host, const CurlFailure& f) {
+  if (tls_failure(f.code))
+    return "TLS failure with " + host + ": " + f.detail + "; if " + host +
+           " uses a self-signed or private certificate, pass --tls-verify=false or --insecure-registry " + host;
+  if (f.code == CURLE_COULDNT_RESOLVE_HOST)
+    return "cannot reach " + host + ": DNS lookup of '" + host_name(host) + "' failed; check the name and your network";
+  if (f.code == CURLE_COULDNT_CONNECT && f.os_errno == ECONNREFUSED)
+    return "cannot reach " + host + ": connection refused (is it running, and is the port right?)";
+  if (f.code == CURLE_OPERATION_TIMEDOUT) return "cannot reach " + host + ": timed out (" + f.detail + ")";
+  return "cannot reach " + host + ": " + f.detail + " (is it running and is the address right?)";
+}
 
 void check_scheme(const std::string& url, const TransportOptions& o) {
   if (url.rfind("http://", 0) == 0 && !plain_http_allowed(url_host(url), o))
@@ -200,7 +234,11 @@ HttpResponse Transport::send_once(const HttpRequest& r) const {
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
   CURLcode rc = curl_easy_perform(h);
   if (ex.callback_error) std::rethrow_exception(ex.callback_error);
-  if (rc != CURLE_OK) throw CurlFailure{rc, errbuf[0] ? errbuf : curl_easy_strerror(rc)};
+  if (rc != CURLE_OK) {
+    long os_errno = 0;
+    curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+    throw CurlFailure{rc, errbuf[0] ? errbuf : curl_easy_strerror(rc), os_errno};
+  }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &ex.response.status);
   ex.response.url = r.url;
   return std::move(ex.response);
@@ -242,7 +280,7 @@ HttpResponse Transport::send(const HttpRequest& request) const {
       if (!transient_status(resp.status) || is_last()) return resp;
     } catch (const CurlFailure& f) {
       if (is_last() || !transient_curl(f.code))
-        throw Error(ErrorCode::Net, "cannot reach " + url_host(request.url) + ": " + f.detail);
+        throw Error(ErrorCode::Net, describe_failure(url_host(request.url), f));
     }
     if (touched) request.sink_reset();
     std::this_thread::sleep_for(backoff);

@@ -29,6 +29,8 @@ TEST(HttpPolicy, BaseUrlPicksTheScheme) {
   TransportOptions o;
   EXPECT_EQ(registry_base_url("127.0.0.1:5000", o), "http://127.0.0.1:5000");
   EXPECT_EQ(registry_base_url("quay.io", o), "https://quay.io");
+  o.insecure_hosts = {"10.0.0.1:5000"};
+  EXPECT_EQ(registry_base_url("10.0.0.1:5000", o), "https://10.0.0.1:5000");  // HTTPS first, like docker
 }
 
 TEST(HttpPolicy, TransportRefusesPlainHttpToARemoteHost) {

@@ -68,6 +68,12 @@ TEST_F(PullPushCliTest, PushThenPullWithTheBinary) {
   ASSERT_TRUE(store.resolve(remote));
   EXPECT_EQ(store.resolve(remote)->digest, local.digest);
 
+  auto wrong = ocbuild("--root " + dst + " pull --platform linux/arm64 " + remote);
+  EXPECT_NE(wrong.status, 0) << wrong.output;
+  EXPECT_NE(wrong.output.find("error: image " + remote + " has no linux/arm64 manifest (has: linux/amd64)\n"),
+            std::string::npos)
+      << wrong.output;
+
   auto missing = ocbuild("--root " + dst + " pull " + plain_->host() + "/cli/nothing:1");
   EXPECT_NE(missing.status, 0) << missing.output;
   EXPECT_NE(missing.output.find("cli/nothing"), std::string::npos) << missing.output;

@@ -7,6 +7,7 @@
 #include "ocbuild/core/error.h"
 #include "ocbuild/core/image_lookup.h"
 #include "ocbuild/registry/base_image.h"
+#include "ocbuild/registry/platform_select.h"
 #include "ocbuild/registry/pull.h"
 #include "ocbuild/registry/push.h"
 #include "registry/registry_image.h"
@@ -119,9 +120,72 @@ TEST_F(PullPushTest, IndexPullsTheHostPlatformOrTheOneAskedFor) {
     pull(none, ref("multi/app:1"), for_platform("s390x"));
     FAIL() << "pulled a platform the index lacks";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("linux/s390x"), std::string::npos) << e.what();
+    EXPECT_EQ(e.code(), ErrorCode::NotFound);
+    EXPECT_EQ(e.message(), "image " + host() + "/multi/app:1 has no linux/s390x manifest (has: linux/amd64, linux/arm64/v8)");
   }
   EXPECT_TRUE(none.list_tags().empty());
+}
+
+TEST_F(PullPushTest, MultiPlatformIndexVariantsAreNormalized) {
+  Descriptor amd = make_registry_image(src_, "amd64", "variants");
+  Descriptor arm64 = make_registry_image(src_, "arm64", "variants", "", "v8");
+  Descriptor arm7 = make_registry_image(src_, "arm", "variants", "", "v7");
+  Descriptor arm6 = make_registry_image(src_, "arm", "variants", "", "v6");
+  make_registry_index(src_, {amd, arm6, arm7, arm64}, "variants:1");
+  push(src_, "variants:1", ref("variants/app:1"));
+  auto pulled = [&](const std::string& platform) {
+    ContentStore store(dir_.path() + "/" + platform);
+    PullOptions o;
+    o.platform = parse_platform(platform);
+    return pull(store, ref("variants/app:1"), o).manifest.digest;
+  };
+  EXPECT_EQ(pulled("linux/arm"), arm7.digest);  // arm's default variant is v7
+  EXPECT_EQ(pulled("linux/arm/v6"), arm6.digest);
+  EXPECT_EQ(pulled("linux/arm/v8"), arm7.digest);  // an older variant runs
+  EXPECT_EQ(pulled("linux/arm64"), arm64.digest);  // arm64's default variant is v8
+  EXPECT_EQ(pulled("linux/amd64/v1"), amd.digest);
+  try {
+    pulled("linux/arm/v5");
+    FAIL() << "pulled a newer arm variant for an older machine";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.message(), "image " + host() + "/variants/app:1 has no linux/arm/v5 manifest (has: linux/amd64, "
+                           "linux/arm/v6, linux/arm/v7, linux/arm64/v8)");
+  }
+}
+
+TEST_F(PullPushTest, PlainManifestMustMatchThePlatform) {
+  Descriptor arm = make_registry_image(src_, "arm64", "plain", "plain:1");
+  push(src_, "plain:1", ref("plain/app:1"));
+  try {
+    pull(dst_, ref("plain/app:1"), for_platform("amd64"));
+    FAIL() << "pulled an arm64-only image for amd64";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::NotFound);
+    EXPECT_EQ(e.message(), "image " + host() + "/plain/app:1 has no linux/amd64 manifest (has: linux/arm64)");
+  }
+  EXPECT_TRUE(dst_.list_tags().empty());
+  ocbuild::Manifest m = parse_manifest(src_.read(arm.digest));
+  for (const auto& layer : m.layers) EXPECT_FALSE(dst_.has(layer.digest)) << "a layer was fetched before the check";
+
+  PullResult ok = pull(dst_, ref("plain/app:1"), for_platform("arm64"));
+  EXPECT_EQ(ok.manifest.digest, arm.digest);
+  EXPECT_EQ(ok.blobs_fetched, 2);  // the config came with the failed attempt
+  EXPECT_EQ(ok.blobs_present, 1);
+}
+
+TEST_F(PullPushTest, PlainManifestWithoutPlatformIsPulledWithAWarning) {
+  Descriptor bare = make_registry_image(src_, "", "bare", "bare:1");
+  push(src_, "bare:1", ref("bare/app:1"));
+  std::vector<std::string> warnings;
+  PullOptions o = for_platform("amd64");
+  o.warn = [&](const std::string& w) { warnings.push_back(w); };
+  PullResult r = pull(dst_, ref("bare/app:1"), o);
+  EXPECT_EQ(r.manifest.digest, bare.digest);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0], "image " + host() + "/bare/app:1: its config names no os/architecture; assuming it runs on "
+                         "linux/amd64");
+  ASSERT_TRUE(r.manifest.platform);
+  EXPECT_EQ(r.manifest.platform->architecture, "amd64");
 }
 
 TEST_F(PullPushTest, PinnedDigestIsPulledAndNotTagged) {

@@ -13,13 +13,15 @@
 
 namespace ocbuild::testing {
 
-// A manifest for linux/<arch> with two layers whose contents depend on `seed`.
+// A manifest for linux/<arch>[/variant] (no os/architecture in the config
+// when arch is empty) with two layers whose contents depend on `seed`.
 inline Descriptor make_registry_image(ContentStore& store, const std::string& arch, const std::string& seed,
-                                      const std::string& tag = "") {
+                                      const std::string& tag = "", const std::string& variant = "") {
   TempDir tmp("ocbuild-regimg-");
   ImageConfig cfg;
   cfg.architecture = arch;
-  cfg.os = "linux";
+  cfg.os = arch.empty() ? "" : "linux";
+  cfg.variant = variant;
   cfg.created = "2024-01-01T00:00:00Z";
   cfg.config.cmd = {"/bin/sh"};
   Manifest m;
@@ -39,7 +41,7 @@ inline Descriptor make_registry_image(ContentStore& store, const std::string& ar
   }
   m.config = store.put_config(cfg);
   Descriptor d = store.put_manifest(m);
-  d.platform = Platform{arch, "linux", "", {}, arch == "arm64" ? "v8" : ""};
+  d.platform = Platform{arch, "linux", "", {}, arch == "arm64" && variant.empty() ? "v8" : variant};
   if (!tag.empty()) store.tag(tag, d);
   return d;
 }

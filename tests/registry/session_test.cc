@@ -96,6 +96,9 @@ TEST_F(BearerTest, UnsupportedMediaTypeIsNamed) {
     EXPECT_NE(std::string(e.what()).find("unsupported media type 'application/vnd.docker.distribution.manifest.v1+prettyjws'"),
               std::string::npos)
         << e.what();
+    EXPECT_NE(std::string(e.what()).find("schema 1 images are not supported; re-push the image"), std::string::npos)
+        << e.what();
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
   }
 }
 

@@ -25,6 +25,10 @@ std::vector<Challenge> parse_www_authenticate(std::string_view header);
 struct Credentials {
   std::string username;
   std::string password;  // or an identity token when username is "<token>"
+  // docker's convention (config.json "identitytoken", credential helpers):
+  // the password is an OAuth2 refresh token for the registry's token realm.
+  bool is_identity_token() const { return username == kIdentityTokenUser; }
+  static constexpr const char* kIdentityTokenUser = "<token>";
 };
 
 // base64 helpers for `auths.<host>.auth` ("user:password").

@@ -75,8 +75,10 @@ class Client {
   // the registry is unreachable.
   Manifest get_manifest(const std::string& tag_or_digest) const;
   // GET tag_or_digest; when it is an index or manifest list, picks the entry
-  // for `platform` (see select_manifest) and GETs that by digest. Throws
-  // Error(Registry) listing the available platforms when none fits.
+  // for `platform` (ocbuild::choose_manifest) and GETs that by digest.
+  // Throws Error(NotFound) "image NAME has no PLATFORM manifest (has: ...)"
+  // when none fits. A plain manifest is returned as is: its config decides
+  // (see pull()).
   ResolvedImage resolve(const std::string& tag_or_digest, const Platform& platform) const;
   // HEAD: nullopt when the manifest does not exist.
   std::optional<Descriptor> head_manifest(const std::string& tag_or_digest) const;

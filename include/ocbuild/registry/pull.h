@@ -6,14 +6,19 @@
 // once. Blobs the store already has are not fetched. Only when every blob is
 // in place is the image tagged under its familiar name ("busybox:latest",
 // "127.0.0.1:5000/app:1"); a failure tags nothing and leaves no partial blob.
+// A reference naming a plain manifest (not an index) is pulled only when its
+// config's os/architecture match the platform: the config is fetched and
+// checked before any layer.
 // Throws Error(Registry) / Error(Net) from the client, Error(Registry) on a
-// digest mismatch.
+// digest mismatch, Error(NotFound) when the image has no manifest for the
+// platform.
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 
 #include "ocbuild/core/content_store.h"
+#include "ocbuild/core/image_lookup.h"
 #include "ocbuild/registry/client.h"
 #include "ocbuild/registry/reference.h"
 
@@ -31,6 +36,8 @@ struct PullOptions {
   int parallel_downloads = 4;
   BlobProgress progress;
   bool tag = true;  // false: store the blobs, tag nothing
+  // Told when an image's config names no os/architecture (it is pulled anyway).
+  WarningSink warn;
 };
 
 struct PullResult {

@@ -38,7 +38,8 @@ struct TransportOptions {
 // True when `host` ("host[:port]", "[::1]:5000") may be spoken to over plain
 // HTTP: loopback (localhost, 127.0.0.0/8, ::1) or listed as insecure.
 bool plain_http_allowed(std::string_view host, const TransportOptions& options);
-// "https://host" or, when plain HTTP is allowed, "http://host".
+// "http://host" for loopback hosts, else "https://host" (a host marked
+// insecure too: the Session tries HTTPS unverified, then plain HTTP).
 std::string registry_base_url(std::string_view host, const TransportOptions& options);
 // The "host[:port]" part of an absolute URL ("" when it has none).
 std::string url_host(std::string_view url);
