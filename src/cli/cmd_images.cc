@@ -17,14 +17,25 @@ struct Row {
   int64_t size = 0;
 };
 
+// The size of this machine's image under the tag; an index with no entry
+// for this machine is still listed, with the index's own size.
+int64_t listed_size(const ContentStore& store, const Descriptor& tagged) {
+  try {
+    Descriptor m = select_manifest(store, tagged);
+    int64_t size = read_image(store, m).total_size();
+    if (m.digest != tagged.digest) size += tagged.size;  // the index itself
+    return size;
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::NotFound) throw;
+    return tagged.size;
+  }
+}
+
 std::vector<Row> collect(const ContentStore& store) {
   std::vector<Row> rows;
   for (const auto& t : store.list_tags()) {
     ImageRef ref = parse_tag_ref(t.ref_name);
-    Descriptor m = select_manifest(store, t.descriptor);
-    int64_t size = read_image(store, m).total_size();
-    if (m.digest != t.descriptor.digest) size += t.descriptor.size;  // the index itself
-    rows.push_back({ref.name, ref.tag, t.descriptor.digest.str(), size});
+    rows.push_back({ref.name, ref.tag, t.descriptor.digest.str(), listed_size(store, t.descriptor)});
   }
   return rows;
 }
