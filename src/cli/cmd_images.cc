@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "cli/table.h"
 #include "ocbuild/core/content_store.h"
+#include "ocbuild/core/error.h"
 #include "ocbuild/core/image_lookup.h"
 #include "ocbuild/core/image_ref.h"
 
