@@ -36,6 +36,14 @@ const std::map<std::string, std::string> kNotYet = {
     {"labels", "build --label is not supported yet"},
 };
 
+// j[key], or an empty value when absent: a reference, so `.items()` on it
+// never iterates a destroyed temporary.
+const json& field(const json& j, const char* key) {
+  static const json empty;
+  auto it = j.find(key);
+  return it == j.end() ? empty : *it;
+}
+
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -108,11 +116,11 @@ class Behavior : public BuildSuite, public ::testing::WithParamInterface<std::st
     auto r = testing::run_command("set -e; rm -rf " + dir_ + "; mkdir -p " + dir_ + "; cp -r " + src + "/. " +
                                   dir_ + "; chmod -R u+w " + dir_);
     ASSERT_EQ(r.status, 0) << r.output;
-    for (const auto& [path, target] : setup.value("symlinks", json::object()).items())
+    for (const auto& [path, target] : field(setup, "symlinks").items())
       ASSERT_EQ(::symlink(target.get<std::string>().c_str(), (dir_ + "/" + path).c_str()), 0) << path;
-    for (const auto& [path, mode] : setup.value("chmod", json::object()).items())
+    for (const auto& [path, mode] : field(setup, "chmod").items())
       ASSERT_EQ(::chmod((dir_ + "/" + path).c_str(), std::stoul(mode.get<std::string>(), nullptr, 8)), 0);
-    for (const auto& path : setup.value("sockets", json::array())) {
+    for (const auto& path : field(setup, "sockets")) {
       std::string p = dir_ + "/" + path.get<std::string>();
       auto s = testing::run_command("python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' " +
                                     quote(p) + " 2>&1");
@@ -123,42 +131,42 @@ class Behavior : public BuildSuite, public ::testing::WithParamInterface<std::st
   std::string build_command(const json& b, const std::string& tag) const {
     std::string cmd = "build --progress plain -f " + quote(dir_ + "/" + b.value("dockerfile", "Dockerfile")) +
                       " -t " + tag;
-    for (const auto& [k, v] : b.value("build_args", json::object()).items())
+    for (const auto& [k, v] : field(b, "build_args").items())
       cmd += " --build-arg " + quote(k + "=" + v.get<std::string>());
     if (b.contains("target")) cmd += " --target " + quote(b["target"].get<std::string>());
     return cmd + " " + quote(dir_ + "/" + b.value("context", "context"));
   }
 
   void check_files(const std::string& root, const json& ex) {
-    for (const auto& [p, content] : ex.value("files", json::object()).items())
+    for (const auto& [p, content] : field(ex, "files").items())
       EXPECT_EQ(slurp(in_root(root, p, true)), content.get<std::string>()) << p;
-    for (const auto& [p, subs] : ex.value("files_contain", json::object()).items())
+    for (const auto& [p, subs] : field(ex, "files_contain").items())
       for (const auto& s : subs) EXPECT_NE(slurp(in_root(root, p, true)).find(s.get<std::string>()), std::string::npos) << p;
-    for (const auto& [p, subs] : ex.value("files_not_contain", json::object()).items())
+    for (const auto& [p, subs] : field(ex, "files_not_contain").items())
       for (const auto& s : subs) EXPECT_EQ(slurp(in_root(root, p, true)).find(s.get<std::string>()), std::string::npos) << p;
-    for (const auto& [p, f] : ex.value("files_from_context", json::object()).items())
+    for (const auto& [p, f] : field(ex, "files_from_context").items())
       EXPECT_EQ(slurp(in_root(root, p, true)), slurp(dir_ + "/context/" + f.get<std::string>())) << p;
     struct stat st {};
-    for (const auto& p : ex.value("regular_files", json::array()))
+    for (const auto& p : field(ex, "regular_files"))
       EXPECT_TRUE(::stat(in_root(root, p, true).c_str(), &st) == 0 && S_ISREG(st.st_mode)) << p;
-    for (const auto& p : ex.value("dirs", json::array()))
+    for (const auto& p : field(ex, "dirs"))
       EXPECT_TRUE(::stat(in_root(root, p, true).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) << p;
-    for (const auto& p : ex.value("empty_dirs", json::array()))
+    for (const auto& p : field(ex, "empty_dirs"))
       EXPECT_EQ(testing::run_command("test -z \"$(ls -A " + quote(in_root(root, p, true)) + ")\"").status, 0) << p;
-    for (const auto& p : ex.value("absent", json::array()))
+    for (const auto& p : field(ex, "absent"))
       EXPECT_NE(::lstat(in_root(root, p, false).c_str(), &st), 0) << p;
-    for (const auto& [p, target] : ex.value("symlinks", json::object()).items()) {
+    for (const auto& [p, target] : field(ex, "symlinks").items()) {
       char buf[4096];
       ssize_t n = ::readlink(in_root(root, p, false).c_str(), buf, sizeof buf);
       EXPECT_EQ(n > 0 ? std::string(buf, static_cast<size_t>(n)) : "(not a symlink)", target.get<std::string>()) << p;
     }
-    for (const auto& [p, mode] : ex.value("modes", json::object()).items()) {
+    for (const auto& [p, mode] : field(ex, "modes").items()) {
       ASSERT_EQ(::lstat(in_root(root, p, false).c_str(), &st), 0) << p;
       char buf[8];
       std::snprintf(buf, sizeof buf, "%04o", st.st_mode & 07777);
       EXPECT_EQ(buf, mode.get<std::string>()) << p;
     }
-    for (const auto& [p, owner] : ex.value("owners", json::object()).items()) {
+    for (const auto& [p, owner] : field(ex, "owners").items()) {
       ASSERT_EQ(::lstat(in_root(root, p, false).c_str(), &st), 0) << p;
       EXPECT_EQ(std::to_string(st.st_uid) + ":" + std::to_string(st.st_gid), owner.get<std::string>()) << p;
     }
@@ -166,28 +174,38 @@ class Behavior : public BuildSuite, public ::testing::WithParamInterface<std::st
 
   void check_config(const StoredImage& img, const json& ex) {
     json cfg = json::parse(img.config_bytes);
-    json c = cfg.value("config", json::object());
-    for (const auto& [key, want] : ex.value("config", json::object()).items()) {
+    json c = field(cfg, "config");
+    for (const auto& [key, want] : field(ex, "config").items()) {
       json got = c.contains(key) ? c[key] : json(nullptr);
       EXPECT_EQ(got, want) << "config." << key;
     }
-    for (const auto& e : ex.value("config_env_includes", json::array())) {
-      json env = c.value("Env", json::array());
+    for (const auto& e : field(ex, "config_env_includes")) {
+      json env = field(c, "Env");
       EXPECT_NE(std::find(env.begin(), env.end(), e), env.end()) << e;
     }
     if (!ex.contains("image")) return;
     const json& im = ex["image"];
-    if (im.contains("layers")) EXPECT_EQ(img.config.rootfs.diff_ids.size(), im["layers"].get<size_t>());
-    if (im.contains("rootfs_type")) EXPECT_EQ(img.config.rootfs.type, im["rootfs_type"].get<std::string>());
-    if (im.value("os_nonempty", false)) EXPECT_FALSE(img.config.os.empty());
-    if (im.value("architecture_nonempty", false)) EXPECT_FALSE(img.config.architecture.empty());
+    if (im.contains("layers")) {
+      EXPECT_EQ(img.config.rootfs.diff_ids.size(), im["layers"].get<size_t>());
+    }
+    if (im.contains("rootfs_type")) {
+      EXPECT_EQ(img.config.rootfs.type, im["rootfs_type"].get<std::string>());
+    }
+    if (im.value("os_nonempty", false)) {
+      EXPECT_FALSE(img.config.os.empty());
+    }
+    if (im.value("architecture_nonempty", false)) {
+      EXPECT_FALSE(img.config.architecture.empty());
+    }
     if (im.contains("history")) {
       ASSERT_EQ(img.config.history.size(), im["history"].size());
       for (size_t i = 0; i < img.config.history.size(); ++i) {
         const auto& want = im["history"][i];
         EXPECT_NE(img.config.history[i].created_by.find(want["created_by_contains"].get<std::string>()),
                   std::string::npos) << img.config.history[i].created_by;
-        if (want.contains("empty_layer")) EXPECT_EQ(img.config.history[i].empty_layer, want["empty_layer"].get<bool>());
+        if (want.contains("empty_layer")) {
+          EXPECT_EQ(img.config.history[i].empty_layer, want["empty_layer"].get<bool>());
+        }
       }
     }
   }
@@ -203,7 +221,7 @@ TEST_P(Behavior, Case) {
   std::string src = *corpus + "/behavior/" + name;
   json spec = json::parse(slurp(src + "/expect.json"));
   dir_ = scratch("case-" + name);
-  prepare_case(src, spec.value("setup", json::object()));
+  prepare_case(src, field(spec, "setup"));
   int n = 0;
   for (const auto& run : spec["runs"]) {
     SCOPED_TRACE("run " + std::to_string(n));
@@ -215,7 +233,7 @@ TEST_P(Behavior, Case) {
     if (!ex.value("success", true)) {
       EXPECT_NE(r.status, 0) << r.output;
       EXPECT_FALSE(image(tag)) << "a failed build tagged " << tag;
-      for (const auto& s : ex.value("error_contains", json::array()))
+      for (const auto& s : field(ex, "error_contains"))
         if (r.output.find(s.get<std::string>()) == std::string::npos)
           std::cerr << "[advisory] " << name << ": BuildKit's error says \"" << s.get<std::string>()
                     << "\"; ocbuild said:\n" << r.output << "\n";

@@ -1,7 +1,8 @@
 // `ocbuild build` end to end: the examples build offline on busybox:latest,
 // a rebuild is fully cached with the same digest, multi-stage COPY --from,
 // a failing RUN names its line and tags nothing, and SOURCE_DATE_EPOCH makes
-// two copies of a context give the same image.
+// two copies of a context (files touched at different times, all after the
+// epoch, as fresh checkouts are) give the same image.
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -131,7 +132,7 @@ TEST_F(Build, FailingRunNamesTheLineAndTagsNothing) {
 TEST_F(Build, SourceDateEpochMakesCopiesOfAContextIdentical) {
   std::string a = scratch("repro-a"), b = scratch("elsewhere/repro-b");
   auto r = testing::run_command("set -e; mkdir -p " + a + " " + b + "; cp -r " + example("hello") + "/. " + a +
-                                "; cp -r " + example("hello") + "/. " + b + "; touch -d '2020-01-01' " + a +
+                                "; cp -r " + example("hello") + "/. " + b + "; touch -d '2024-01-01' " + a +
                                 "/hello.sh; touch -d '2024-06-01' " + b + "/hello.sh");
   ASSERT_EQ(r.status, 0) << r.output;
   auto one = ocb("build --progress plain --no-cache --source-date-epoch 1700000000 -t repro:a " + a);
