@@ -87,6 +87,10 @@ std::string absolute_dest(const frontend::Step& step, const std::string& dest) {
 // from /etc/passwd or /etc/group gives 0 without error; a bare uid is also
 // the gid, a bare name takes its primary group.
 std::pair<uid_t, gid_t> resolve_chown(OpContext& ctx, const StageState& state, const std::string& spec) {
+  if (!spec.empty() && spec.find_first_not_of("0123456789") == std::string::npos) {
+    auto id = static_cast<uid_t>(std::stoul(spec));
+    return {id, id};
+  }
   std::vector<std::string> dirs;
   if (!state.layers.empty()) dirs = ctx.snapshots.layer_dirs(ctx.snapshots.unpack(state.layers));
   try {
@@ -104,14 +108,13 @@ mode_t parse_chmod(const std::string& text) {
   return static_cast<mode_t>(std::stoul(text, nullptr, 8));
 }
 
-CopyPlacement placement_for(OpContext& ctx, const frontend::Step& step, const FileArgs& a, const LowerFs& lower,
-                            const StageState& state) {
+CopyPlacement placement_for(OpContext& ctx, const frontend::Step& step, const FileArgs& a, size_t matches,
+                            const LowerFs& lower, const StageState& state) {
   CopyPlacement p;
   std::string dest = clean_path(absolute_dest(step, a.dest));
-  bool wildcard = false;
-  for (const auto& s : a.sources) wildcard |= s.find_first_of("*?[") != std::string::npos;
+  // A wildcard matching one file copies to a file, as in BuildKit.
   p.dest_is_dir = a.dest.empty() || a.dest.ends_with("/") || a.dest.ends_with("/.") || a.dest == "." ||
-                  a.sources.size() > 1 || wildcard || dest == "/";
+                  a.sources.size() > 1 || matches > 1 || dest == "/";
   p.dest = lower.resolve(dest, p.dest_is_dir);
   if (!p.dest_is_dir) {
     auto below = lower.lookup(lower.resolve(dest, true));
@@ -179,7 +182,7 @@ void solve_file(OpContext& ctx, const frontend::Stage& stage, const frontend::St
     in.from = src.from_key;
     in.sources = a.sources;
     LowerFs lower = lower_fs(ctx, state);
-    CopyPlacement p = placement_for(ctx, s, a, lower, state);
+    CopyPlacement p = placement_for(ctx, s, a, sel.matches.size(), lower, state);
     in.destination = p.dest + (p.dest_is_dir ? "/" : "");
     in.chown = p.chown ? std::to_string(p.chown->first) + ":" + std::to_string(p.chown->second) : "";
     in.chmod = a.chmod.value_or("");

@@ -116,8 +116,11 @@ class Behavior : public BuildSuite, public ::testing::WithParamInterface<std::st
     auto r = testing::run_command("set -e; rm -rf " + dir_ + "; mkdir -p " + dir_ + "; cp -r " + src + "/. " +
                                   dir_ + "; chmod -R u+w " + dir_);
     ASSERT_EQ(r.status, 0) << r.output;
-    for (const auto& [path, target] : field(setup, "symlinks").items())
-      ASSERT_EQ(::symlink(target.get<std::string>().c_str(), (dir_ + "/" + path).c_str()), 0) << path;
+    for (const auto& [path, target] : field(setup, "symlinks").items()) {
+      std::string link = dir_ + "/" + path;
+      ASSERT_EQ(testing::run_command("mkdir -p \"$(dirname " + quote(link) + ")\"").status, 0);
+      ASSERT_EQ(::symlink(target.get<std::string>().c_str(), link.c_str()), 0) << path;
+    }
     for (const auto& [path, mode] : field(setup, "chmod").items())
       ASSERT_EQ(::chmod((dir_ + "/" + path).c_str(), std::stoul(mode.get<std::string>(), nullptr, 8)), 0);
     for (const auto& path : field(setup, "sockets")) {

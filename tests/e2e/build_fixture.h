@@ -61,12 +61,13 @@ class BuildSuite : public ::testing::Test {
     if (!found) return std::nullopt;
     return read_image(s, select_manifest(s, *found));
   }
-  // Unpacks a tagged image with umoci; returns the rootfs path.
+  // Unpacks a tagged image's layers with umoci (raw: no runtime config,
+  // which would need the image's USER in its /etc/passwd); returns the path.
   static std::string unpack(const std::string& ref) {
-    std::string bundle = scratch("bundle-" + std::to_string(++unpacked_));
-    auto r = testing::run_command("umoci unpack --image " + store() + ":" + ref + " " + bundle + " 2>&1");
+    std::string rootfs = scratch("rootfs-" + std::to_string(++unpacked_));
+    auto r = testing::run_command("umoci raw unpack --image " + store() + ":" + ref + " " + rootfs + " 2>&1");
     EXPECT_EQ(r.status, 0) << r.output;
-    return bundle + "/rootfs";
+    return rootfs;
   }
 
  private:
