@@ -1,5 +1,5 @@
 // `ocbuild build [-t TAG]... [-f FILE] [--build-arg K=V]... [--target T]
-// [--no-cache] [--pull] [--progress MODE] [--source-date-epoch N]
+// [--label K=V]... [--no-cache] [--pull] [--progress MODE] [--source-date-epoch N]
 // [--iidfile F] [--snapshotter auto|overlay|native] CONTEXT`: parse, plan,
 // solve, then tag. The image digest goes to stdout; a failed build tags
 // nothing (tags are written only after the image is complete).
@@ -31,6 +31,7 @@ struct BuildArgs {
   std::string file;
   std::vector<std::string> tags;
   std::vector<std::string> build_args;
+  std::vector<std::string> labels;
   std::optional<std::string> target;
   std::optional<std::string> platform;
   bool no_cache = false;
@@ -85,6 +86,10 @@ void run_build(BuildArgs& a, const GlobalOptions& g) {
   solver::DiskCacheStore cache(store.root(), [&store](const Digest& d) { return store.has(d); });
   solver::SolveOptions options;
   options.no_cache = a.no_cache;
+  for (const auto& kv : a.labels) {
+    auto eq = kv.find('=');
+    options.labels[kv.substr(0, eq)] = eq == std::string::npos ? "" : kv.substr(eq + 1);
+  }
   exporter::LayerWriteOptions lo = a.layer.to_options();
   options.source_date_epoch = lo.source_date_epoch;
   options.compression = lo.compression;
@@ -106,6 +111,7 @@ RegisterCommand reg("build", [](CLI::App& app, GlobalOptions& g) {
   sub->add_option("-t,--tag", a->tags, "name[:tag] for the image (repeatable)");
   sub->add_option("-f,--file", a->file, "the Dockerfile (default: CONTEXT/Dockerfile)");
   sub->add_option("--build-arg", a->build_args, "K=V build argument (repeatable)");
+  sub->add_option("--label", a->labels, "K=V label on the image (repeatable)");
   sub->add_option("--target", a->target, "the stage to build (default: the last)");
   sub->add_option("--platform", a->platform, "target platform (default: the host's)");
   sub->add_flag("--no-cache", a->no_cache, "run every step, reusing nothing");

@@ -1,6 +1,13 @@
 // RUN: a snapshot on the stage's layers, the command in the executor's
 // sandbox with the step's env/user/workdir, the changes committed as a layer.
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <chrono>
+
+#include "ocbuild/core/atomic_file.h"
+#include "ocbuild/core/temp_dir.h"
+#include "ocbuild/frontend/line_parsers.h"
 
 #include "solver/solve_ops.h"
 
@@ -13,12 +20,30 @@ std::pair<std::string, std::string> split_env(const std::string& kv) {
   return {kv.substr(0, eq), kv.substr(eq + 1)};
 }
 
-std::vector<std::string> run_argv(const frontend::Step& step) {
+std::string join(const std::vector<std::string>& words);
+
+// A RUN with heredocs, as BuildKit runs it: a lone heredoc with a shebang is
+// a script file mounted at /dev/pipes/<name> and run; a lone heredoc without
+// one is the shell's command string; anything else goes to the shell whole,
+// bodies appended, for the shell to read its heredocs itself.
+struct RunCommand {
+  std::vector<std::string> argv;
+  std::optional<std::pair<std::string, std::string>> script;  // name, body
+};
+
+RunCommand run_command(const frontend::Step& step) {
   const auto& run = std::get<frontend::RunInstruction>(step.value);
-  if (run.json) return run.command;
-  std::string command;
-  for (const auto& w : run.command) command += (command.empty() ? "" : " ") + w;
-  return snapshot::shell_argv(step.state.shell, command);
+  if (run.json) return {run.command, std::nullopt};
+  std::string command = join(run.command);
+  if (run.heredocs.empty()) return {snapshot::shell_argv(step.state.shell, command), std::nullopt};
+  if (frontend::parse_heredoc_word(command)) {
+    const auto& h = run.heredocs.front();
+    std::string body = h.chomp ? frontend::chomp_heredoc_content(h.content) : h.content;
+    if (body.starts_with("#!")) return {{"/dev/pipes/" + h.name}, std::make_pair(h.name, body)};
+    return {snapshot::shell_argv(step.state.shell, body), std::nullopt};
+  }
+  for (const auto& h : run.heredocs) command += "\n" + h.content + h.name;
+  return {snapshot::shell_argv(step.state.shell, command), std::nullopt};
 }
 
 std::string join(const std::vector<std::string>& words) {
@@ -38,10 +63,15 @@ std::string created_by(const frontend::Step& step, const std::vector<std::string
   return text + join(argv) + " # buildkit";
 }
 
-CacheKey key_for(const frontend::Step& step, const StageState& state, const std::vector<std::string>& argv) {
+CacheKey key_for(const frontend::Step& step, const StageState& state, const RunCommand& command) {
   ExecKeyInput in;
   in.parent = state.key;
-  in.command = argv;
+  in.command = command.argv;
+  if (command.script) {
+    Hasher h;
+    h.update(command.script->second);
+    in.mounts.push_back({"heredoc", "/dev/pipes/" + command.script->first, "", "", "", h.finish().str()});
+  }
   for (const auto& e : step.state.env) in.env.push_back(split_env(e));
   for (const auto& a : step.run_args) in.args.emplace_back(a.key, a.value);
   in.user = step.state.user;
@@ -62,11 +92,20 @@ Error failure(const frontend::Step& step, const snapshot::RunResult& r) {
 }
 
 exporter::Layer run_step(OpContext& ctx, int step, const frontend::Step& s, const StageState& state,
-                         const std::vector<std::string>& argv) {
+                         const RunCommand& command) {
   snapshot::ActiveSnapshot active = ctx.snapshots.prepare(state.layers);
   snapshot::RunSpec spec;
   spec.root = active.root();
-  spec.argv = argv;
+  spec.argv = command.argv;
+  std::optional<TempDir> pipes;
+  if (command.script) {
+    pipes.emplace("pipes-", ctx.store.root());
+    std::string path = pipes->path() + "/" + command.script->first;
+    write_file_atomic(path, command.script->second);
+    if (::chmod(path.c_str(), 0755) != 0) throw Error::io("chmod " + path, errno);
+    ::chmod(pipes->path().c_str(), 0755);
+    spec.mounts.push_back({snapshot::MountSpec::Type::Bind, pipes->path(), "/dev/pipes", true, ""});
+  }
   spec.env = s.run_environment();
   spec.cwd = s.state.working_dir.empty() ? "/" : s.state.working_dir;
   spec.user = s.state.user;
@@ -88,18 +127,18 @@ void solve_exec(OpContext& ctx, const frontend::Stage& stage, const frontend::St
   const auto& run = std::get<frontend::RunInstruction>(s.value);
   // The RUN --mount wiring lands with the executor's mount support.
   if (!run.mounts.empty()) throw Error(ErrorCode::Invalid, "RUN --mount is not supported yet", s.range);
-  if (!run.heredocs.empty()) throw Error(ErrorCode::Invalid, "RUN with a heredoc is not supported yet", s.range);
-  std::vector<std::string> argv = run_argv(s);
+  RunCommand command = run_command(s);
+  const std::vector<std::string>& argv = command.argv;
   int step = ctx.next_step++;
   ctx.progress.step_started(step, step_name(stage, position, "RUN " + join(run.command)));
-  CacheKey key = key_for(s, state, argv);
+  CacheKey key = key_for(s, state, command);
   if (reuse_cached(ctx, step, key, state)) {
     add_history(state, created_by(s, argv), false);
     return;
   }
   auto start = std::chrono::steady_clock::now();
   try {
-    exporter::Layer layer = run_step(ctx, step, s, state, argv);
+    exporter::Layer layer = run_step(ctx, step, s, state, command);
     record_result(ctx, key, layer, state);
     add_history(state, created_by(s, argv), false);
   } catch (Error& e) {

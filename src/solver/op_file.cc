@@ -7,7 +7,11 @@
 #include <chrono>
 #include <ctime>
 
+#include <fcntl.h>
+
+#include "ocbuild/core/atomic_file.h"
 #include "ocbuild/core/image_lookup.h"
+#include "ocbuild/frontend/line_parsers.h"
 #include "ocbuild/core/paths.h"
 #include "ocbuild/core/temp_dir.h"
 #include "ocbuild/registry/base_image.h"
@@ -26,21 +30,24 @@ struct FileArgs {
   std::optional<std::string> chown, chmod;
   std::vector<std::string> exclude;
   bool link = false;
+  std::vector<frontend::Heredoc> heredocs;
 };
 
 FileArgs file_args(const frontend::Step& step) {
   FileArgs a;
   if (auto* c = std::get_if<frontend::CopyInstruction>(&step.value)) {
-    a = {"COPY", c->sources, c->dest, c->chown, c->chmod, c->exclude, c->link};
+    a = {"COPY", c->sources, c->dest, c->chown, c->chmod, c->exclude, c->link, c->heredocs};
   } else {
     const auto& d = std::get<frontend::AddInstruction>(step.value);
-    a = {"ADD", d.sources, d.dest, d.chown, d.chmod, d.exclude, d.link};
+    a = {"ADD", d.sources, d.dest, d.chown, d.chmod, d.exclude, d.link, d.heredocs};
     for (const auto& s : d.sources)
       if (s.find("://") != std::string::npos || s.starts_with("git@"))
         throw Error(ErrorCode::Invalid, "ADD from a URL or git is not supported yet: " + s, step.range);
   }
-  for (const auto& s : a.sources)
-    if (s.starts_with("<<")) throw Error(ErrorCode::Invalid, a.instruction + " heredocs are not supported yet", step.range);
+  size_t here = 0;
+  for (const auto& s : a.sources) here += !a.heredocs.empty() && frontend::parse_heredoc_word(s) ? 1 : 0;
+  if (here && here != a.sources.size())
+    throw Error(ErrorCode::Invalid, a.instruction + " mixing heredocs and other sources is not supported yet", step.range);
   return a;
 }
 
@@ -50,8 +57,30 @@ struct Source {
   std::vector<snapshot::LayerRef> layers;
   std::optional<snapshot::SnapshotStore> plain_store;
   std::optional<snapshot::ActiveSnapshot> plain;
+  std::optional<TempDir> heredoc_dir;
   std::optional<BuildContext> tree;
 };
+
+// Heredoc sources become files named after their terminators (mode 0644)
+// in a temp dir that is then read like a context.
+void write_heredocs(OpContext& ctx, const FileArgs& a, Source& src) {
+  src.heredoc_dir.emplace("heredoc-", ctx.store.root());
+  int64_t mtime = ctx.options.source_date_epoch.value_or(static_cast<int64_t>(std::time(nullptr)));
+  for (const auto& h : a.heredocs) {
+    std::string path = src.heredoc_dir->path() + "/" + h.name;
+    write_file_atomic(path, h.content);
+    ::chmod(path.c_str(), 0644);
+    struct timespec times[2] = {{mtime, 0}, {mtime, 0}};
+    ::utimensat(AT_FDCWD, path.c_str(), times, 0);
+  }
+  src.tree.emplace(src.heredoc_dir->path(), std::nullopt, "");
+}
+
+std::vector<std::string> heredoc_names(const FileArgs& a) {
+  std::vector<std::string> out;
+  for (const auto& s : a.sources) out.push_back(frontend::parse_heredoc_word(s)->name);
+  return out;
+}
 
 void resolve_from(OpContext& ctx, const frontend::InputRef& in, Source& src) {
   if (in.stage) {
@@ -174,8 +203,10 @@ void solve_file(OpContext& ctx, const frontend::Stage& stage, const frontend::St
     Source src;
     if (s.from) resolve_from(ctx, *s.from, src);
     if (s.from) open_tree(ctx, src);
+    bool heredoc = !a.heredocs.empty() && !a.sources.empty() && frontend::parse_heredoc_word(a.sources[0]);
+    if (heredoc) write_heredocs(ctx, a, src);
     BuildContext& files = src.tree ? *src.tree : ctx.context;
-    Selection sel = files.select(a.sources, a.exclude);
+    Selection sel = files.select(heredoc ? heredoc_names(a) : a.sources, a.exclude);
     FileKeyInput in;
     in.parent = state.key;
     in.instruction = a.instruction;
@@ -188,7 +219,7 @@ void solve_file(OpContext& ctx, const frontend::Stage& stage, const frontend::St
     in.chmod = a.chmod.value_or("");
     in.link = a.link;
     in.excludes = a.exclude;
-    if (!s.from) {
+    if (!s.from || heredoc) {
       ContentDigest cd = files.digest_of(sel);
       in.content = cd.digest;
       in.files = std::move(cd.files);

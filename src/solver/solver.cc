@@ -86,6 +86,7 @@ SolveResult write_image(OpContext& ctx, const frontend::Stage& stage, const Stag
   config.architecture = stage.platform.architecture;
   config.os = stage.platform.os;
   config.variant = stage.platform.variant;
+  for (const auto& [k, v] : ctx.options.labels) config.config.labels[k] = v;
   config.rootfs = RootFs{};
   for (const auto& l : state.layers) config.rootfs.diff_ids.push_back(l.diff_id);
   config.history = state.history;

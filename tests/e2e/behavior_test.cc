@@ -24,16 +24,6 @@ using nlohmann::json;
 const std::map<std::string, std::string> kNotYet = {
     {"add-local-archive", "ADD does not extract local tar archives yet"},
     {"copy-dest-through-symlink", "ADD does not extract local tar archives yet (the case's symlink comes from t.tar)"},
-    {"heredoc-copy", "COPY heredocs are not supported yet"},
-    {"heredoc-copy-special-symbols", "COPY heredocs are not supported yet"},
-    {"heredoc-indent", "heredocs are not supported yet"},
-    {"heredoc-run-basic", "RUN heredocs are not supported yet"},
-    {"heredoc-run-complex", "RUN heredocs are not supported yet"},
-    {"heredoc-run-custom-shell", "RUN heredocs are not supported yet"},
-    {"heredoc-run-shebang", "RUN heredocs are not supported yet"},
-    {"heredoc-var-substitution", "heredocs are not supported yet"},
-    {"onbuild-heredoc", "heredocs are not supported yet"},
-    {"labels", "build --label is not supported yet"},
 };
 
 // j[key], or an empty value when absent: a reference, so `.items()` on it
@@ -136,6 +126,7 @@ class Behavior : public BuildSuite, public ::testing::WithParamInterface<std::st
                       " -t " + tag;
     for (const auto& [k, v] : field(b, "build_args").items())
       cmd += " --build-arg " + quote(k + "=" + v.get<std::string>());
+    for (const auto& [k, v] : field(b, "labels").items()) cmd += " --label " + quote(k + "=" + v.get<std::string>());
     if (b.contains("target")) cmd += " --target " + quote(b["target"].get<std::string>());
     return cmd + " " + quote(dir_ + "/" + b.value("context", "context"));
   }

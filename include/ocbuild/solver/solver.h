@@ -8,6 +8,7 @@
 // Progress goes to the ProgressSink. Throws ocbuild::Error located at the
 // failing instruction; nothing is tagged by the solver (the caller tags).
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -29,6 +30,7 @@ struct SolveOptions {
   std::optional<int64_t> source_date_epoch; // clamps mtimes; the image's created time
   snapshot::Driver driver = snapshot::Driver::Auto;
   exporter::CompressionOptions compression;
+  std::map<std::string, std::string> labels;  // --label: set on the final image's config
 };
 
 struct SolveResult {
