@@ -31,6 +31,7 @@ struct FileArgs {
   std::vector<std::string> exclude;
   bool link = false;
   std::vector<frontend::Heredoc> heredocs;
+  bool unpack = false;
 };
 
 FileArgs file_args(const frontend::Step& step) {
@@ -39,7 +40,7 @@ FileArgs file_args(const frontend::Step& step) {
     a = {"COPY", c->sources, c->dest, c->chown, c->chmod, c->exclude, c->link, c->heredocs};
   } else {
     const auto& d = std::get<frontend::AddInstruction>(step.value);
-    a = {"ADD", d.sources, d.dest, d.chown, d.chmod, d.exclude, d.link, d.heredocs};
+    a = {"ADD", d.sources, d.dest, d.chown, d.chmod, d.exclude, d.link, d.heredocs, d.unpack};
     for (const auto& s : d.sources)
       if (s.find("://") != std::string::npos || s.starts_with("git@"))
         throw Error(ErrorCode::Invalid, "ADD from a URL or git is not supported yet: " + s, step.range);
@@ -155,6 +156,7 @@ CopyPlacement placement_for(OpContext& ctx, const frontend::Step& step, const Fi
   if (a.chmod) p.chmod = parse_chmod(*a.chmod);
   if (a.chown) p.chown = resolve_chown(ctx, state, *a.chown);
   p.keep_owner = step.from.has_value();
+  p.unpack_archives = a.unpack && !step.from;
   p.new_dir_mtime = ctx.options.source_date_epoch.value_or(static_cast<int64_t>(std::time(nullptr)));
   return p;
 }
@@ -209,7 +211,7 @@ void solve_file(OpContext& ctx, const frontend::Stage& stage, const frontend::St
     Selection sel = files.select(heredoc ? heredoc_names(a) : a.sources, a.exclude);
     FileKeyInput in;
     in.parent = state.key;
-    in.instruction = a.instruction;
+    in.instruction = a.instruction == "ADD" && !a.unpack ? "ADD --unpack=false" : a.instruction;
     in.from = src.from_key;
     in.sources = a.sources;
     LowerFs lower = lower_fs(ctx, state);

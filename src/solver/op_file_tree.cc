@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <map>
 
 #include "ocbuild/core/unique_fd.h"
+#include "ocbuild/export/layer_applier.h"
 #include "solver/context_paths.h"
 #include "solver/solve_ops.h"
 
@@ -112,6 +114,17 @@ class TreeWriter {
   std::map<std::string, struct timespec> made_;
 };
 
+// A tar archive ADD extracts: plain (ustar magic), gzip or zstd.
+bool is_archive(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return false;
+  unsigned char head[512] = {};
+  ssize_t n = read_retry(fd.get(), head, sizeof head);
+  if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) return true;
+  if (n >= 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd) return true;
+  return n >= 262 && std::memcmp(head + 257, "ustar", 5) == 0;
+}
+
 std::string target_of(const SourceMatch& m, const SelectedEntry& e, const CopyPlacement& p) {
   if (m.is_dir) return e.rel.empty() ? p.dest : join_path(p.dest, e.rel);
   if (!p.dest_is_dir) return p.dest;
@@ -132,8 +145,15 @@ void place_selection(const Selection& selection, const std::string& source_root,
         writer.ensure_dir(target);
         continue;
       }
-      if (target == "/") throw Error(ErrorCode::Invalid, "cannot copy " + m.pattern + " to /");
       std::string from = e.context_path.empty() ? source_root : source_root + "/" + e.context_path;
+      if (placement.unpack_archives && !m.is_dir && e.type == EntryType::File && is_archive(from)) {
+        writer.ensure_dir(placement.dest);
+        exporter::ApplyOptions opts;
+        opts.layer_name = m.pattern;
+        exporter::apply_layer(from, tree + placement.dest, opts);
+        continue;
+      }
+      if (target == "/") throw Error(ErrorCode::Invalid, "cannot copy " + m.pattern + " to /");
       writer.place(e, from, target);
     }
   }

@@ -81,6 +81,7 @@ struct CopyPlacement {
   bool keep_owner = false;  // no --chown, from a stage: owners as there (context: 0:0)
   std::optional<mode_t> chmod;
   int64_t new_dir_mtime = 0;  // for the directories the instruction creates
+  bool unpack_archives = false;  // ADD: a local tar (plain, gzip, zstd) is extracted into dest
 };
 
 // Writes the selected files (read under `source_root`) into `tree` as they

@@ -22,8 +22,6 @@ namespace {
 using nlohmann::json;
 
 const std::map<std::string, std::string> kNotYet = {
-    {"add-local-archive", "ADD does not extract local tar archives yet"},
-    {"copy-dest-through-symlink", "ADD does not extract local tar archives yet (the case's symlink comes from t.tar)"},
 };
 
 // j[key], or an empty value when absent: a reference, so `.items()` on it
