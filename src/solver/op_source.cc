@@ -44,19 +44,21 @@ StageState solve_source(OpContext& ctx, const frontend::Stage& stage) {
     if (!base) throw Error(ErrorCode::Internal, "stage " + std::to_string(*stage.base_stage) + " not solved yet", stage.range);
     return *base;
   }
+  if (stage.base_kind == frontend::BaseKind::kScratch) {
+    // Nothing to fetch: like BuildKit, no progress step for FROM scratch.
+    StageState state;
+    state.key = source_key({"scratch", Digest{}, stage.platform}).digest;
+    state.last_created = ctx.created;
+    return state;
+  }
   int step = ctx.next_step++;
-  std::string text = "FROM " + (stage.base_kind == frontend::BaseKind::kScratch ? std::string("scratch") : stage.base_image);
+  std::string text = "FROM " + stage.base_image;
   ctx.progress.step_started(step, step_name(stage, 1, text));
   auto start = std::chrono::steady_clock::now();
   StageState state;
   bool cached = false;
   try {
-    if (stage.base_kind == frontend::BaseKind::kImage) {
-      state = from_image(ctx, stage, cached);
-    } else {
-      state.key = source_key({"scratch", Digest{}, stage.platform}).digest;
-      state.last_created = ctx.created;
-    }
+    state = from_image(ctx, stage, cached);
   } catch (Error& e) {
     ctx.progress.step_failed(step, e.message());
     if (!e.where()) e.at(stage.range);
