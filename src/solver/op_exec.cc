@@ -82,11 +82,15 @@ CacheKey key_for(const frontend::Step& step, const StageState& state, const RunC
   return exec_key(in);
 }
 
-Error failure(const frontend::Step& step, const snapshot::RunResult& r) {
+// "RUN make exited with code 2 (process "/bin/sh -c make" did not complete
+// successfully)": ours, then BuildKit's wording, then the last output lines.
+Error failure(const frontend::Step& step, const snapshot::RunResult& r, const std::vector<std::string>& argv) {
   std::string what = r.cancelled ? "was cancelled"
                      : r.signal  ? "was killed by signal " + std::to_string(r.signal)
                                  : "exited with code " + std::to_string(r.exit_code);
-  Error e(ErrorCode::Invalid, step.original + " " + what, step.range);
+  Error e(ErrorCode::Invalid,
+          step.original + " " + what + " (process \"" + join(argv) + "\" did not complete successfully)",
+          step.range);
   for (const auto& line : r.tail) e.add_context("  " + line);
   return e;
 }
@@ -115,7 +119,7 @@ exporter::Layer run_step(OpContext& ctx, int step, const frontend::Step& s, cons
   spec.on_output = [&ctx, step](std::string_view line, bool) { ctx.progress.step_output(step, line); };
   spec.on_warning = [&ctx, &s](std::string_view m) { ctx.progress.warning(std::string(m), s.range); };
   snapshot::RunResult result = ctx.executor.run(spec, ctx.stop);
-  if (!result.ok()) throw failure(s, result);
+  if (!result.ok()) throw failure(s, result, command.argv);
   active.record(result);
   return ctx.snapshots.commit(active, ctx.layer_options()).layer;
 }

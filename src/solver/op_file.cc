@@ -133,6 +133,8 @@ std::pair<uid_t, gid_t> resolve_chown(OpContext& ctx, const StageState& state, c
 }
 
 mode_t parse_chmod(const std::string& text) {
+  if (text.find_first_of("ugoa+-=") != std::string::npos)
+    throw Error(ErrorCode::Invalid, "symbolic --chmod (" + text + ") is not supported yet: use an octal mode");
   if (text.empty() || text.size() > 4 || text.find_first_not_of("01234567") != std::string::npos)
     throw Error(ErrorCode::Invalid, "invalid chmod parameter: " + text + " (an octal mode such as 0755)");
   return static_cast<mode_t>(std::stoul(text, nullptr, 8));
