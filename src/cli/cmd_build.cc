@@ -21,6 +21,7 @@
 #include "ocbuild/solver/cache_store.h"
 #include "ocbuild/solver/image_resolver.h"
 #include "ocbuild/solver/progress.h"
+#include "ocbuild/solver/scheduler.h"
 #include "ocbuild/solver/solver.h"
 
 namespace ocbuild::cli {
@@ -95,7 +96,9 @@ void run_build(BuildArgs& a, const GlobalOptions& g) {
   options.compression = lo.compression;
   options.driver = *driver;
   solver::Solver solver(store, cache, context, *progress, options);
-  solver::SolveResult result = solver.solve(plan);
+  std::stop_source stop;
+  solver::SignalStopper on_signal(stop);  // Ctrl-C kills the running step; nothing is tagged
+  solver::SolveResult result = solver.solve(plan, stop.get_token());
   context.save_stat_cache();
 
   for (const auto& ref : refs) store.tag(ref, result.manifest);

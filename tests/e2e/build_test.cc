@@ -156,5 +156,19 @@ TEST_F(Build, UnsupportedRunMountIsAClearError) {
   EXPECT_NE(r.output.find("Dockerfile:2"), std::string::npos) << r.output;
 }
 
+TEST_F(Build, InterruptStopsTheRunningStepAndTagsNothing) {
+  std::string ctx = scratch("sleepy");
+  ASSERT_EQ(testing::run_command("mkdir -p " + ctx).status, 0);
+  write_file_atomic(ctx + "/Dockerfile", "FROM busybox:latest\nRUN sleep 60\n");
+  auto start = std::chrono::steady_clock::now();
+  auto r = testing::run_command(testing::ocbuild_binary() + " --root " + store() + " build --progress plain -t sleepy:1 " +
+                                ctx + " > " + ctx + "/out 2>&1 & pid=$!; sleep 2; kill -INT $pid; wait $pid");
+  EXPECT_NE(r.status, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  auto out = testing::run_command("cat " + ctx + "/out");
+  EXPECT_NE(out.output.find("was cancelled"), std::string::npos) << out.output;
+  EXPECT_FALSE(image("sleepy:1"));
+}
+
 }  // namespace
 }  // namespace ocbuild::e2e
