@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <mutex>
 #include <ctime>
 
 #include <fcntl.h>
@@ -210,6 +211,8 @@ void solve_file(OpContext& ctx, const frontend::Stage& stage, const frontend::St
     bool heredoc = !a.heredocs.empty() && !a.sources.empty() && frontend::parse_heredoc_word(a.sources[0]);
     if (heredoc) write_heredocs(ctx, a, src);
     BuildContext& files = src.tree ? *src.tree : ctx.context;
+    std::unique_lock context_lock(ctx.context_mu, std::defer_lock);
+    if (&files == &ctx.context) context_lock.lock();  // held until the layer is written
     Selection sel = files.select(heredoc ? heredoc_names(a) : a.sources, a.exclude);
     FileKeyInput in;
     in.parent = state.key;

@@ -2,7 +2,9 @@
 // Internal to the solver: the state a stage carries from step to step and
 // the ops that advance it, one family per file (op_source, op_exec, op_file,
 // op_meta).
+#include <atomic>
 #include <chrono>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <stop_token>
@@ -29,7 +31,8 @@ struct StageState {
   std::string last_created;
 };
 
-// What every op may use during one build.
+// What every op may use during one stage's solve. Stages run in parallel
+// (one OpContext and Executor each); what they share is thread safe.
 struct OpContext {
   ContentStore& store;
   CacheStore& cache;
@@ -41,8 +44,9 @@ struct OpContext {
   const frontend::BuildPlan& plan;
   std::vector<std::optional<StageState>>& stages;  // solved stages by index
   std::stop_token stop;
-  int next_step = 1;
-  std::string created;  // RFC 3339 time for history entries
+  std::atomic<int>& next_step;  // progress step numbers, shared by the stages
+  std::string created;          // RFC 3339 time of the build
+  std::mutex& context_mu;       // BuildContext is used by one COPY at a time
 
   exporter::LayerWriteOptions layer_options() const;
 };

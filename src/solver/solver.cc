@@ -1,6 +1,9 @@
 #include "ocbuild/solver/solver.h"
 
 #include <ctime>
+#include <map>
+
+#include "ocbuild/solver/scheduler.h"
 
 #include "ocbuild/export/rootfs_import.h"
 #include "solver/solve_ops.h"
@@ -105,23 +108,44 @@ Solver::Solver(ContentStore& store, CacheStore& cache, BuildContext& context, Pr
                SolveOptions options)
     : store_(store), cache_(cache), context_(context), progress_(progress), options_(std::move(options)) {}
 
+// Stages run as scheduler jobs: each starts once the stages it builds on
+// (FROM, COPY --from, RUN --mount from) are solved.
 SolveResult Solver::solve(const frontend::BuildPlan& plan, std::stop_token stop) {
   snapshot::SnapshotStore snapshots(store_, options_.driver);
-  snapshot::Executor executor;
   std::vector<std::optional<StageState>> stages(plan.stages.size());
-  OpContext ctx{store_, cache_, context_, progress_, options_, snapshots, executor, plan, stages, stop, 1, ""};
-  ctx.created = exporter::rfc3339_utc(options_.source_date_epoch.value_or(static_cast<int64_t>(std::time(nullptr))));
+  std::atomic<int> next_step{1};
+  std::mutex context_mu;
+  std::string created =
+      exporter::rfc3339_utc(options_.source_date_epoch.value_or(static_cast<int64_t>(std::time(nullptr))));
+  Scheduler scheduler;
+  std::stop_callback forward(stop, [&scheduler] { scheduler.stop_source().request_stop(); });
+  std::map<size_t, size_t> job_of;  // stage index -> job index
   for (size_t index : plan.kept) {
+    Job job;
     const auto& stage = plan.stages.at(index);
-    try {
-      stages[index] = solve_stage(ctx, stage);
-    } catch (Error& e) {
-      e.add_context("stage " + (stage.name ? *stage.name : std::to_string(index)));
-      throw;
-    }
+    job.name = stage.name ? *stage.name : "stage " + std::to_string(index);
+    for (const auto& edge : plan.edges)
+      if (edge.stage == index && edge.input.stage && job_of.count(*edge.input.stage))
+        job.deps.push_back(job_of.at(*edge.input.stage));
+    job.run = [&, index](std::stop_token token) {
+      snapshot::Executor executor;
+      OpContext ctx{store_, cache_,  context_, progress_, options_,   snapshots, executor,
+                    plan,   stages, token,    next_step, created,   context_mu};
+      const auto& st = plan.stages.at(index);
+      try {
+        stages[index] = solve_stage(ctx, st);
+      } catch (Error& e) {
+        e.add_context("stage " + (st.name ? *st.name : std::to_string(index)));
+        throw;
+      }
+    };
+    job_of[index] = scheduler.add(std::move(job));
   }
-  const auto& target = plan.stages.at(plan.target);
-  return write_image(ctx, target, *stages[plan.target]);
+  scheduler.run();
+  snapshot::Executor executor;
+  OpContext ctx{store_, cache_, context_, progress_, options_, snapshots, executor,
+                plan,   stages, stop,     next_step, created,  context_mu};
+  return write_image(ctx, plan.stages.at(plan.target), *stages[plan.target]);
 }
 
 }  // namespace ocbuild::solver

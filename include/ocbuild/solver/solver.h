@@ -1,7 +1,7 @@
 #pragma once
 // solver::Solver: a frontend::BuildPlan in, an image (config + manifest in
-// the ContentStore) out. The kept stages are solved in dependency order
-// (ascending index: a stage only refers to earlier ones); each step gets a
+// the ContentStore) out. The kept stages are solved as Scheduler jobs, each
+// once the stages it uses are done (independent ones in parallel); each step gets a
 // cache key (parent key + its fields), a hit in the CacheStore reuses the
 // stored layer without running, a miss runs the op: FROM (op_source), RUN
 // (op_exec), COPY/ADD (op_file) or a config-only instruction (op_meta).
