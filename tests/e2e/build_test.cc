@@ -34,10 +34,14 @@ bool has_env(const ImageConfig& c, const std::string& kv) {
 class Build : public BuildSuite {};
 
 TEST_F(Build, HelloExampleMakesTheFilesAndConfig) {
-  auto r = ocb("build --progress plain -t hello:1 " + example("hello"));
+  auto r = ocb("build --progress plain -t hello:1 -t hello:latest --iidfile " + scratch("hello.iid") + " " +
+               example("hello"));
   ASSERT_EQ(r.status, 0) << r.output;
   std::string digest = printed_digest(r.output);
   ASSERT_TRUE(digest.starts_with("sha256:")) << r.output;
+  EXPECT_EQ(slurp(scratch("hello.iid")), digest);
+  ASSERT_TRUE(image("hello:latest"));
+  EXPECT_EQ(image("hello:latest")->manifest_descriptor.digest.str(), digest);
   auto img = image("hello:1");
   ASSERT_TRUE(img);
   EXPECT_EQ(img->manifest_descriptor.digest.str(), digest);
