@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job: installs dependencies, builds ocbuild, creates the offline
 # busybox base image in a demo store, and works through examples/.
-# (`ocbuild build` is not there yet: until it is, this parses every example
-# and shows the image-store round trip on the base image.)
+# Builds examples/hello and examples/multi-stage, runs a cached rebuild, and
+# shows each image's digest and history.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -19,6 +19,20 @@ for dockerfile in examples/*/Dockerfile; do
   echo "== $dockerfile"
   "$ocbuild" debug parse -f "$dockerfile"
 done
+
+for example in hello multi-stage; do
+  echo "== ocbuild build examples/$example"
+  "$ocbuild" build --progress plain -t "$example:demo" "examples/$example"
+  echo "== history of $example:demo"
+  "$ocbuild" history "$example:demo"
+done
+
+echo "== a second build of examples/hello: every step CACHED, the same digest"
+first=$("$ocbuild" build --progress quiet examples/hello)
+second=$("$ocbuild" build --progress plain examples/hello)
+echo "first:  $first"
+echo "second: $second"
+[ "$first" = "$second" ] || { echo "error: a cached rebuild gave another digest" >&2; exit 1; }
 
 echo "== save, reload and compare"
 "$ocbuild" save busybox:latest --format oci -o build/busybox-oci.tar

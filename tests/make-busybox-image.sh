@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the offline test base image `busybox:latest` from Debian's
-# busybox-static: /bin/busybox with every applet linked where busybox puts it,
+# busybox-static: /bin/busybox with every applet linked where busybox puts it
+# and in /bin,
 # /bin/sh, /etc/passwd and /etc/group with root, app (1000) and nobody, and
 # the usual empty directories. The image is imported with SOURCE_DATE_EPOCH=0
 # so its digest is the same on every machine with the same busybox package.
@@ -29,6 +30,11 @@ for applet in $("$busybox" --list-full); do
   ln -sf "${up}bin/busybox" "$rootfs/$applet"
 done
 ln -sf busybox "$rootfs/bin/sh"
+# Docker Hub's busybox has every applet in /bin (the behavior/ corpus runs
+# /bin/awk): link the ones Debian's list puts elsewhere there too.
+for applet in $("$busybox" --list); do
+  [ -e "$rootfs/bin/$applet" ] || [ -L "$rootfs/bin/$applet" ] || ln -s busybox "$rootfs/bin/$applet"
+done
 cat > "$rootfs/etc/passwd" <<'PASSWD'
 root:x:0:0:root:/root:/bin/sh
 app:x:1000:1000:app:/home/app:/bin/sh

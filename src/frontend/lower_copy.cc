@@ -58,7 +58,7 @@ InstructionValue lower_copy(const Node& node) {
 InstructionValue lower_add(const Node& node) {
   ParsedFlags flags(node, {{"chown", FlagKind::kString}, {"chmod", FlagKind::kString}, {"link", FlagKind::kBool},
                            {"keep-git-dir", FlagKind::kBool}, {"checksum", FlagKind::kString},
-                           {"exclude", FlagKind::kList}});
+                           {"exclude", FlagKind::kList}, {"unpack", FlagKind::kBool}});
   AddInstruction add;
   split_sources(node, add.sources, add.dest);
   add.json = node.json;
@@ -67,6 +67,7 @@ InstructionValue lower_add(const Node& node) {
   check_chmod(node, add.chmod);
   add.link = flags.boolean("link");
   add.keep_git_dir = flags.boolean("keep-git-dir");
+  add.unpack = flags.string("unpack").value_or("true") != "false";
   add.checksum = flags.string("checksum");
   if (add.checksum && !valid_checksum(*add.checksum))
     throw node_error(node, "invalid --checksum \"" + *add.checksum + "\" (expected sha256:<64 hex digits>)",

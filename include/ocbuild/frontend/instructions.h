@@ -105,6 +105,7 @@ struct AddInstruction {
   std::optional<std::string> chmod;
   bool link = false;
   bool keep_git_dir = false;
+  bool unpack = true;                   // --unpack=false copies local archives as they are
   std::optional<std::string> checksum;  // "sha256:<hex>" etc.
   std::vector<std::string> exclude;
   std::vector<Heredoc> heredocs;

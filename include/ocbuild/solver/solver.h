@@ -1,0 +1,56 @@
+#pragma once
+// solver::Solver: a frontend::BuildPlan in, an image (config + manifest in
+// the ContentStore) out. The kept stages are solved as Scheduler jobs, each
+// once the stages it uses are done (independent ones in parallel); each step gets a
+// cache key (parent key + its fields), a hit in the CacheStore reuses the
+// stored layer without running, a miss runs the op: FROM (op_source), RUN
+// (op_exec), COPY/ADD (op_file) or a config-only instruction (op_meta).
+// Progress goes to the ProgressSink. Throws ocbuild::Error located at the
+// failing instruction; nothing is tagged by the solver (the caller tags).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "ocbuild/core/content_store.h"
+#include "ocbuild/core/descriptor.h"
+#include "ocbuild/export/blob_writer.h"
+#include "ocbuild/frontend/build_plan.h"
+#include "ocbuild/snapshot/snapshot_store.h"
+#include "ocbuild/solver/build_context.h"
+#include "ocbuild/solver/cache_store.h"
+#include "ocbuild/solver/progress.h"
+
+namespace ocbuild::solver {
+
+struct SolveOptions {
+  bool no_cache = false;                    // run every step (results are still stored)
+  std::optional<int64_t> source_date_epoch; // clamps mtimes; the image's created time
+  snapshot::Driver driver = snapshot::Driver::Auto;
+  exporter::CompressionOptions compression;
+  std::map<std::string, std::string> labels;  // --label: set on the final image's config
+};
+
+struct SolveResult {
+  Descriptor manifest;       // the target stage's image manifest, in the store
+  std::string config_bytes;  // its config, as stored
+};
+
+// One build. Not thread safe; the references must outlive it.
+class Solver {
+ public:
+  Solver(ContentStore& store, CacheStore& cache, BuildContext& context, ProgressSink& progress,
+         SolveOptions options);
+  SolveResult solve(const frontend::BuildPlan& plan, std::stop_token stop = {});
+
+ private:
+  ContentStore& store_;
+  CacheStore& cache_;
+  BuildContext& context_;
+  ProgressSink& progress_;
+  SolveOptions options_;
+};
+
+}  // namespace ocbuild::solver

@@ -1,0 +1,130 @@
+// `ocbuild build [-t TAG]... [-f FILE] [--build-arg K=V]... [--target T]
+// [--label K=V]... [--no-cache] [--pull] [--progress MODE] [--source-date-epoch N]
+// [--iidfile F] [--snapshotter auto|overlay|native] CONTEXT`: parse, plan,
+// solve, then tag. The image digest goes to stdout; a failed build tags
+// nothing (tags are written only after the image is complete).
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "cli/command.h"
+#include "cli/layer_flags.h"
+#include "ocbuild/core/atomic_file.h"
+#include "ocbuild/core/content_store.h"
+#include "ocbuild/core/image_ref.h"
+#include "ocbuild/frontend/ast.h"
+#include "ocbuild/frontend/build_plan.h"
+#include "ocbuild/solver/build_context.h"
+#include "ocbuild/solver/cache_store.h"
+#include "ocbuild/solver/image_resolver.h"
+#include "ocbuild/solver/progress.h"
+#include "ocbuild/solver/scheduler.h"
+#include "ocbuild/solver/solver.h"
+
+namespace ocbuild::cli {
+namespace {
+
+struct BuildArgs {
+  std::string context;
+  std::string file;
+  std::vector<std::string> tags;
+  std::vector<std::string> build_args;
+  std::vector<std::string> labels;
+  std::optional<std::string> target;
+  std::optional<std::string> platform;
+  bool no_cache = false;
+  bool pull = false;
+  std::string progress = "auto";
+  std::string iidfile;
+  std::string snapshotter = "auto";
+  LayerFlags layer;
+};
+
+std::map<std::string, std::string> parse_build_args(const std::vector<std::string>& items) {
+  std::map<std::string, std::string> out;
+  for (const auto& kv : items) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) {
+      // docker takes the value from the environment for a bare name
+      if (const char* v = std::getenv(kv.c_str())) out[kv] = v;
+      continue;
+    }
+    out[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return out;
+}
+
+frontend::BuildPlan make_plan(const BuildArgs& a, const std::string& dockerfile, solver::StoreImageResolver& resolver) {
+  std::string text = read_file(dockerfile);
+  frontend::Ast ast = frontend::parse(text, std::filesystem::path(dockerfile).filename().string());
+  frontend::PlanOptions po;
+  po.build_args = parse_build_args(a.build_args);
+  po.target = a.target;
+  if (a.platform) po.target_platform = frontend::parse_platform_spec(*a.platform);
+  return frontend::plan(ast, po, resolver);
+}
+
+void run_build(BuildArgs& a, const GlobalOptions& g) {
+  auto mode = solver::parse_progress_mode(a.progress);
+  if (!mode) throw Error(ErrorCode::Invalid, "unknown --progress mode \"" + a.progress + "\"");
+  auto driver = snapshot::parse_driver(a.snapshotter);
+  if (!driver) throw Error(ErrorCode::Invalid, "unknown --snapshotter \"" + a.snapshotter + "\"");
+  std::vector<std::string> refs;
+  for (const auto& t : a.tags) refs.push_back(parse_tag_ref(t).ref_name());  // bad tags fail before building
+  std::string dockerfile = a.file.empty() ? a.context + "/Dockerfile" : a.file;
+
+  ContentStore store(g.store_root());
+  FileLock lease = store.lease();  // no garbage collection while blobs are unreferenced
+  solver::StoreImageResolver resolver(store, a.pull);
+  frontend::BuildPlan plan = make_plan(a, dockerfile, resolver);
+  auto progress = solver::make_progress_sink(*mode, std::cerr, STDERR_FILENO, std::cout);
+  for (const auto& w : plan.warnings) progress->warning(w.message, w.range);
+
+  solver::BuildContext context = solver::BuildContext::open(a.context, dockerfile, store.root());
+  solver::DiskCacheStore cache(store.root(), [&store](const Digest& d) { return store.has(d); });
+  solver::SolveOptions options;
+  options.no_cache = a.no_cache;
+  for (const auto& kv : a.labels) {
+    auto eq = kv.find('=');
+    options.labels[kv.substr(0, eq)] = eq == std::string::npos ? "" : kv.substr(eq + 1);
+  }
+  exporter::LayerWriteOptions lo = a.layer.to_options();
+  options.source_date_epoch = lo.source_date_epoch;
+  options.compression = lo.compression;
+  options.driver = *driver;
+  solver::Solver solver(store, cache, context, *progress, options);
+  std::stop_source stop;
+  solver::SignalStopper on_signal(stop);  // Ctrl-C kills the running step; nothing is tagged
+  solver::SolveResult result = solver.solve(plan, stop.get_token());
+  context.save_stat_cache();
+
+  for (const auto& ref : refs) store.tag(ref, result.manifest);
+  if (!a.iidfile.empty()) write_file_atomic(a.iidfile, result.manifest.digest.str());
+  progress->image_done(result.manifest.digest, refs);
+  if (*mode != solver::ProgressMode::Quiet) std::cout << result.manifest.digest.str() << "\n";
+}
+
+RegisterCommand reg("build", [](CLI::App& app, GlobalOptions& g) {
+  auto a = std::make_shared<BuildArgs>();
+  auto* sub = app.add_subcommand("build", "build an image from a Dockerfile and a context directory");
+  sub->add_option("context", a->context, "build context directory")->required()->check(CLI::ExistingDirectory);
+  sub->add_option("-t,--tag", a->tags, "name[:tag] for the image (repeatable)");
+  sub->add_option("-f,--file", a->file, "the Dockerfile (default: CONTEXT/Dockerfile)");
+  sub->add_option("--build-arg", a->build_args, "K=V build argument (repeatable)");
+  sub->add_option("--label", a->labels, "K=V label on the image (repeatable)");
+  sub->add_option("--target", a->target, "the stage to build (default: the last)");
+  sub->add_option("--platform", a->platform, "target platform (default: the host's)");
+  sub->add_flag("--no-cache", a->no_cache, "run every step, reusing nothing");
+  sub->add_flag("--pull", a->pull, "check the registry for newer base images");
+  sub->add_option("--progress", a->progress, "auto, plain, tty, json or quiet");
+  sub->add_option("--iidfile", a->iidfile, "write the image digest to this file");
+  sub->add_option("--snapshotter", a->snapshotter, "auto, overlay or native");
+  a->layer.add_to(*sub);
+  sub->callback([a, &g] { run_build(*a, g); });
+});
+
+}  // namespace
+}  // namespace ocbuild::cli
