@@ -1,5 +1,5 @@
 // `ocbuild build [-t TAG]... [-f FILE] [--build-arg K=V]... [--target T]
-// [--label K=V]... [--no-cache] [--pull] [--progress MODE] [--source-date-epoch N]
+// [--label K=V]... [--secret id=..] [--ssh default] [--no-cache] [--pull] [--progress MODE] [--source-date-epoch N]
 // [--iidfile F] [--snapshotter auto|overlay|native] CONTEXT`: parse, plan,
 // solve, then tag. The image digest goes to stdout; a failed build tags
 // nothing (tags are written only after the image is complete).
@@ -33,6 +33,8 @@ struct BuildArgs {
   std::vector<std::string> tags;
   std::vector<std::string> build_args;
   std::vector<std::string> labels;
+  std::vector<std::string> secrets;
+  std::vector<std::string> ssh;
   std::optional<std::string> target;
   std::optional<std::string> platform;
   bool no_cache = false;
@@ -95,6 +97,8 @@ void run_build(BuildArgs& a, const GlobalOptions& g) {
   options.source_date_epoch = lo.source_date_epoch;
   options.compression = lo.compression;
   options.driver = *driver;
+  options.secrets = snapshot::parse_secret_flags(a.secrets);
+  options.ssh = snapshot::parse_ssh_flags(a.ssh);
   solver::Solver solver(store, cache, context, *progress, options);
   std::stop_source stop;
   solver::SignalStopper on_signal(stop);  // Ctrl-C kills the running step; nothing is tagged
@@ -115,6 +119,8 @@ RegisterCommand reg("build", [](CLI::App& app, GlobalOptions& g) {
   sub->add_option("-f,--file", a->file, "the Dockerfile (default: CONTEXT/Dockerfile)");
   sub->add_option("--build-arg", a->build_args, "K=V build argument (repeatable)");
   sub->add_option("--label", a->labels, "K=V label on the image (repeatable)");
+  sub->add_option("--secret", a->secrets, "id=ID[,src=PATH|,env=VAR]: a secret for RUN --mount=type=secret");
+  sub->add_option("--ssh", a->ssh, "default|ID=SOCKET: an ssh agent for RUN --mount=type=ssh");
   sub->add_option("--target", a->target, "the stage to build (default: the last)");
   sub->add_option("--platform", a->platform, "target platform (default: the host's)");
   sub->add_flag("--no-cache", a->no_cache, "run every step, reusing nothing");

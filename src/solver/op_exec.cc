@@ -9,6 +9,7 @@
 #include "ocbuild/core/temp_dir.h"
 #include "ocbuild/frontend/line_parsers.h"
 
+#include "solver/exec_mounts.h"
 #include "solver/solve_ops.h"
 
 namespace ocbuild::solver {
@@ -63,7 +64,8 @@ std::string created_by(const frontend::Step& step, const std::vector<std::string
   return text + join(argv) + " # buildkit";
 }
 
-CacheKey key_for(const frontend::Step& step, const StageState& state, const RunCommand& command) {
+CacheKey key_for(OpContext& ctx, const frontend::Step& step, const StageState& state, const RunCommand& command,
+                 ExecMounts& mounts) {
   ExecKeyInput in;
   in.parent = state.key;
   in.command = command.argv;
@@ -79,6 +81,7 @@ CacheKey key_for(const frontend::Step& step, const StageState& state, const RunC
   const auto& run = std::get<frontend::RunInstruction>(step.value);
   if (run.network == frontend::NetworkMode::kNone) in.network = "none";
   if (run.network == frontend::NetworkMode::kHost) in.network = "host";
+  add_mounts_to_key(ctx, step, in, mounts);
   return exec_key(in);
 }
 
@@ -96,7 +99,7 @@ Error failure(const frontend::Step& step, const snapshot::RunResult& r, const st
 }
 
 exporter::Layer run_step(OpContext& ctx, int step, const frontend::Step& s, const StageState& state,
-                         const RunCommand& command) {
+                         const RunCommand& command, ExecMounts& mounts) {
   snapshot::ActiveSnapshot active = ctx.snapshots.prepare(state.layers);
   snapshot::RunSpec spec;
   spec.root = active.root();
@@ -116,6 +119,7 @@ exporter::Layer run_step(OpContext& ctx, int step, const frontend::Step& s, cons
   const auto& run = std::get<frontend::RunInstruction>(s.value);
   if (run.network == frontend::NetworkMode::kNone) spec.network = snapshot::NetworkMode::None;
   if (run.network == frontend::NetworkMode::kHost) spec.network = snapshot::NetworkMode::Host;
+  resolve_mounts(ctx, s, spec, mounts);
   spec.on_output = [&ctx, step](std::string_view line, bool) { ctx.progress.step_output(step, line); };
   spec.on_warning = [&ctx, &s](std::string_view m) { ctx.progress.warning(std::string(m), s.range); };
   snapshot::RunResult result = ctx.executor.run(spec, ctx.stop);
@@ -129,20 +133,19 @@ exporter::Layer run_step(OpContext& ctx, int step, const frontend::Step& s, cons
 void solve_exec(OpContext& ctx, const frontend::Stage& stage, const frontend::Step& s, size_t position,
                 StageState& state) {
   const auto& run = std::get<frontend::RunInstruction>(s.value);
-  // The RUN --mount wiring lands with the executor's mount support.
-  if (!run.mounts.empty()) throw Error(ErrorCode::Invalid, "RUN --mount is not supported yet", s.range);
   RunCommand command = run_command(s);
   const std::vector<std::string>& argv = command.argv;
   int step = ctx.next_step++;
   ctx.progress.step_started(step, step_name(stage, position, "RUN " + join(run.command)));
-  CacheKey key = key_for(s, state, command);
-  if (reuse_cached(ctx, step, key, state)) {
-    add_history(state, created_by(s, argv), false);
-    return;
-  }
   auto start = std::chrono::steady_clock::now();
   try {
-    exporter::Layer layer = run_step(ctx, step, s, state, command);
+    ExecMounts mounts;
+    CacheKey key = key_for(ctx, s, state, command, mounts);
+    if (reuse_cached(ctx, step, key, state)) {
+      add_history(state, created_by(s, argv), false);
+      return;
+    }
+    exporter::Layer layer = run_step(ctx, step, s, state, command, mounts);
     record_result(ctx, key, layer, state);
     add_history(state, created_by(s, argv), false);
   } catch (Error& e) {

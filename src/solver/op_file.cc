@@ -18,6 +18,7 @@
 #include "ocbuild/registry/base_image.h"
 #include "ocbuild/snapshot/user_spec.h"
 #include "solver/context_paths.h"
+#include "solver/from_source.h"
 #include "solver/solve_ops.h"
 
 namespace ocbuild::solver {
@@ -53,15 +54,6 @@ FileArgs file_args(const frontend::Step& step) {
   return a;
 }
 
-// Where the files come from: the context, or an unpacked stage/image.
-struct Source {
-  Digest from_key;  // empty for the context
-  std::vector<snapshot::LayerRef> layers;
-  std::optional<snapshot::SnapshotStore> plain_store;
-  std::optional<snapshot::ActiveSnapshot> plain;
-  std::optional<TempDir> heredoc_dir;
-  std::optional<BuildContext> tree;
-};
 
 // Heredoc sources become files named after their terminators (mode 0644)
 // in a temp dir that is then read like a context.
@@ -82,30 +74,6 @@ std::vector<std::string> heredoc_names(const FileArgs& a) {
   std::vector<std::string> out;
   for (const auto& s : a.sources) out.push_back(frontend::parse_heredoc_word(s)->name);
   return out;
-}
-
-void resolve_from(OpContext& ctx, const frontend::InputRef& in, Source& src) {
-  if (in.stage) {
-    const auto& st = ctx.stages.at(*in.stage);
-    if (!st) throw Error(ErrorCode::Internal, "stage " + std::to_string(*in.stage) + " not solved yet");
-    src.from_key = st->key;
-    src.layers = st->layers;
-    return;
-  }
-  Platform platform = ctx.plan.target_platform;
-  Descriptor m = registry::resolve_base_image(ctx.store, in.image, platform);
-  StoredImage image = read_image(ctx.store, m);
-  for (size_t i = 0; i < image.manifest.layers.size(); ++i)
-    src.layers.push_back({image.manifest.layers[i], image.config.rootfs.diff_ids.at(i)});
-  src.from_key = source_key({in.image, m.digest, platform}).digest;
-}
-
-// A full plain copy of the source's file system, read like a context.
-void open_tree(OpContext& ctx, Source& src) {
-  src.plain_store.emplace(ctx.store, snapshot::Driver::Native);
-  src.plain.emplace(src.plain_store->prepare(src.layers));
-  const auto& dir = std::get<snapshot::PlainRoot>(src.plain->root()).dir;
-  src.tree.emplace(dir, std::nullopt, "");
 }
 
 std::string absolute_dest(const frontend::Step& step, const std::string& dest) {

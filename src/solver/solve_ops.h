@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ocbuild/core/image.h"
+#include "ocbuild/snapshot/cache_mounts.h"
 #include "ocbuild/snapshot/executor.h"
 #include "ocbuild/snapshot/snapshot_store.h"
 #include "ocbuild/solver/solver.h"
@@ -47,6 +48,7 @@ struct OpContext {
   std::atomic<int>& next_step;  // progress step numbers, shared by the stages
   std::string created;          // RFC 3339 time of the build
   std::mutex& context_mu;       // BuildContext is used by one COPY at a time
+  snapshot::CacheMounts* cache_mounts = nullptr;  // RUN --mount=type=cache
 
   exporter::LayerWriteOptions layer_options() const;
 };

@@ -115,6 +115,7 @@ SolveResult Solver::solve(const frontend::BuildPlan& plan, std::stop_token stop)
   std::vector<std::optional<StageState>> stages(plan.stages.size());
   std::atomic<int> next_step{1};
   std::mutex context_mu;
+  snapshot::CacheMounts cache_mounts(store_.root());
   std::string created =
       exporter::rfc3339_utc(options_.source_date_epoch.value_or(static_cast<int64_t>(std::time(nullptr))));
   Scheduler scheduler;
@@ -130,7 +131,7 @@ SolveResult Solver::solve(const frontend::BuildPlan& plan, std::stop_token stop)
     job.run = [&, index](std::stop_token token) {
       snapshot::Executor executor;
       OpContext ctx{store_, cache_,  context_, progress_, options_,   snapshots, executor,
-                    plan,   stages, token,    next_step, created,   context_mu};
+                    plan,   stages, token,    next_step, created,   context_mu, &cache_mounts};
       const auto& st = plan.stages.at(index);
       try {
         stages[index] = solve_stage(ctx, st);

@@ -18,6 +18,7 @@
 #include "ocbuild/core/descriptor.h"
 #include "ocbuild/export/blob_writer.h"
 #include "ocbuild/frontend/build_plan.h"
+#include "ocbuild/snapshot/secrets.h"
 #include "ocbuild/snapshot/snapshot_store.h"
 #include "ocbuild/solver/build_context.h"
 #include "ocbuild/solver/cache_store.h"
@@ -31,6 +32,8 @@ struct SolveOptions {
   snapshot::Driver driver = snapshot::Driver::Auto;
   exporter::CompressionOptions compression;
   std::map<std::string, std::string> labels;  // --label: set on the final image's config
+  snapshot::SecretMap secrets;  // --secret: for RUN --mount=type=secret
+  snapshot::SshMap ssh;         // --ssh: for RUN --mount=type=ssh
 };
 
 struct SolveResult {

@@ -1,0 +1,30 @@
+#pragma once
+// Internal to the solver: the file system of another stage or an image, as
+// COPY --from and RUN --mount from= read it (a plain unpacked copy).
+#include <optional>
+#include <vector>
+
+#include "ocbuild/core/temp_dir.h"
+#include "ocbuild/snapshot/snapshot_store.h"
+#include "ocbuild/solver/build_context.h"
+#include "solver/solve_ops.h"
+
+namespace ocbuild::solver {
+
+// Where the files come from: the context, or an unpacked stage/image.
+struct Source {
+  Digest from_key;  // empty for the context
+  std::vector<snapshot::LayerRef> layers;
+  std::optional<snapshot::SnapshotStore> plain_store;
+  std::optional<snapshot::ActiveSnapshot> plain;
+  std::optional<TempDir> heredoc_dir;
+  std::optional<BuildContext> tree;
+};
+
+// The layers and cache key of a stage (solved already) or an image (from
+// the store, else pulled).
+void resolve_from(OpContext& ctx, const frontend::InputRef& in, Source& src);
+// A full plain copy of the source's file system, read like a context.
+void open_tree(OpContext& ctx, Source& src);
+
+}  // namespace ocbuild::solver
