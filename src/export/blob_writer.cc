@@ -36,7 +36,7 @@ int default_workers() {
 
 }  // namespace
 
-struct BlobWriter::Impl {
+struct CompressingBlobWriter::Impl {
   int fd;
   CompressionOptions options;
   Hasher raw_hash;
@@ -169,7 +169,7 @@ struct BlobWriter::Impl {
   }
 };
 
-BlobWriter::BlobWriter(int fd, const CompressionOptions& options) : impl_(std::make_unique<Impl>()) {
+CompressingBlobWriter::CompressingBlobWriter(int fd, const CompressionOptions& options) : impl_(std::make_unique<Impl>()) {
   impl_->fd = fd;
   impl_->options = options;
   impl_->out.reserve(kOutBuffer);
@@ -179,13 +179,13 @@ BlobWriter::BlobWriter(int fd, const CompressionOptions& options) : impl_(std::m
   if (options.compression != Compression::None) impl_->start_worker();
 }
 
-BlobWriter::~BlobWriter() {
+CompressingBlobWriter::~CompressingBlobWriter() {
   if (!impl_) return;
   impl_->stop_worker();
   if (impl_->zs_live) deflateEnd(&impl_->zs);
 }
 
-void BlobWriter::write(const void* data, size_t size) {
+void CompressingBlobWriter::write(const void* data, size_t size) {
   if (size == 0) return;
   impl_->raw_hash.update(data, size);
   impl_->raw_size += static_cast<int64_t>(size);
@@ -194,7 +194,7 @@ void BlobWriter::write(const void* data, size_t size) {
   impl_->queue(static_cast<const char*>(data), size);
 }
 
-BlobResult BlobWriter::finish() {
+BlobResult CompressingBlobWriter::finish() {
   if (impl_->options.compression == Compression::None) impl_->flush_stored();
   impl_->stop_worker();
   if (impl_->failed.load(std::memory_order_acquire)) std::rethrow_exception(impl_->error);

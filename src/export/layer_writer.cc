@@ -37,7 +37,7 @@ using EntryPtr = std::unique_ptr<archive_entry, EntryDeleter>;
 // libarchive calls back into C++: exceptions are parked here, never thrown
 // through C frames, and rethrown once libarchive returns.
 struct Sink {
-  BlobWriter* blob;
+  CompressingBlobWriter* blob;
   std::exception_ptr error;
 };
 
@@ -62,7 +62,7 @@ std::string read_link(const std::string& path) {
 
 class TarWriter {
  public:
-  TarWriter(BlobWriter& blob, const LayerWriteOptions& options)
+  TarWriter(CompressingBlobWriter& blob, const LayerWriteOptions& options)
       : sink_{&blob, nullptr}, options_(options), a_(archive_write_new()), buf_(kReadBuffer) {
     if (!a_) throw Error(ErrorCode::Internal, "libarchive: cannot allocate a writer");
     check(archive_write_set_format_pax(a_.get()), "set pax format");
@@ -158,7 +158,7 @@ class TarWriter {
 };
 
 Layer write_entries(const std::vector<SourceEntry>& entries, const LayerWriteOptions& options, int out_fd) {
-  BlobWriter blob(out_fd, options.compression);
+  CompressingBlobWriter blob(out_fd, options.compression);
   TarWriter tar(blob, options);
   for (const auto& e : entries) tar.add(e);
   tar.close();

@@ -146,7 +146,7 @@ TEST(Zstd, SameBytesWhateverTheThreadCount) {
     std::string path = out.path() + "/z" + std::to_string(workers);
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     ASSERT_TRUE(fd);
-    BlobWriter w(fd.get(), {Compression::Zstd, 3, workers});
+    CompressingBlobWriter w(fd.get(), {Compression::Zstd, 3, workers});
     for (size_t off = 0; off < data.size(); off += 100000) w.write(data.data() + off, std::min<size_t>(100000, data.size() - off));
     BlobResult r = w.finish();
     EXPECT_EQ(r.diff_id, Digest::of(data));

@@ -1,5 +1,5 @@
 #pragma once
-// BlobWriter: the single streaming pass behind every layer blob. Bytes of the
+// CompressingBlobWriter: the single streaming pass behind every layer blob. Bytes of the
 // uncompressed tar come in; they are hashed (diff_id), compressed (none, gzip
 // or zstd, deterministically), hashed again (blob digest) and written to a
 // file descriptor. Compression (and the write to fd) runs on an internal
@@ -31,13 +31,13 @@ struct BlobResult {
   int64_t size = 0;
 };
 
-class BlobWriter {
+class CompressingBlobWriter {
  public:
   // Does not own fd; the caller keeps it open until finish() returns.
-  BlobWriter(int fd, const CompressionOptions& options);
-  ~BlobWriter();
-  BlobWriter(const BlobWriter&) = delete;
-  BlobWriter& operator=(const BlobWriter&) = delete;
+  CompressingBlobWriter(int fd, const CompressionOptions& options);
+  ~CompressingBlobWriter();
+  CompressingBlobWriter(const CompressingBlobWriter&) = delete;
+  CompressingBlobWriter& operator=(const CompressingBlobWriter&) = delete;
 
   void write(const void* data, size_t size);
   // Flushes the compressor and returns the digests; call exactly once.
