@@ -2,8 +2,10 @@
 // CompressingBlobWriter: the single streaming pass behind every layer blob. Bytes of the
 // uncompressed tar come in; they are hashed (diff_id), compressed (none, gzip
 // or zstd, deterministically), hashed again (blob digest) and written to a
-// file descriptor. Compression (and the write to fd) runs on an internal
-// thread fed in 4 MiB chunks, so the caller's tar production overlaps it.
+// file descriptor. Hashing, compression and the write to fd run on an
+// internal thread fed in 4 MiB chunks, so the caller's tar production
+// overlaps them (uncompressed output is hashed and written on the caller's
+// thread).
 // One caller thread at a time; throws ocbuild::Error on I/O failure (a
 // failure on the internal thread surfaces from the next write() or finish()).
 #include <cstddef>
