@@ -4,8 +4,7 @@
 // or zstd, deterministically), hashed again (blob digest) and written to a
 // file descriptor. Hashing, compression and the write to fd run on an
 // internal thread fed in 4 MiB chunks, so the caller's tar production
-// overlaps them (uncompressed output is hashed and written on the caller's
-// thread).
+// overlaps them (uncompressed blobs too: they are hashed and written there).
 // One caller thread at a time; throws ocbuild::Error on I/O failure (a
 // failure on the internal thread surfaces from the next write() or finish()).
 #include <cstddef>
