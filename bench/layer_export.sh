@@ -4,6 +4,10 @@
 #   BENCH_DIR=/tmp/ocbuild-bench BENCH_MB=1024 bench/layer_export.sh [build-dir]
 # Prints a table; ratio = ocbuild time / reference time (target <= 1.2).
 # BENCH_REPS (3) runs per contender, BENCH_MODES ("none gzip zstd").
+# BENCH_PRIORITY=1 (root) raises this session's scheduling group (autogroup
+# nice -10) for both contenders while it runs: on a machine shared with other
+# builds each session gets a fair share of the CPUs, which makes wall times
+# swing with the others' load; raised, the numbers approach an idle machine's.
 set -euo pipefail
 
 build=${1:-build}
@@ -73,6 +77,14 @@ fi
 # Warm the page cache so every contender reads from memory.
 tar -C "$tree" -cf - . > /dev/null
 
+priority="normal"
+if [ "${BENCH_PRIORITY:-0}" = 1 ] && [ -w "/proc/$$/autogroup" ]; then
+  old_nice=$(sed -n 's/.* nice //p' "/proc/$$/autogroup")
+  echo -10 > "/proc/$$/autogroup"
+  trap 'echo "$old_nice" > "/proc/$$/autogroup"' EXIT
+  priority="autogroup nice -10"
+fi
+
 reps=${BENCH_REPS:-3}
 # measure <command...>: prints "wall cpu" (seconds; cpu = user + sys).
 measure() {
@@ -93,7 +105,7 @@ min() { sort -g | head -1; }
 
 # The machine may be shared: each contender runs $reps times, interleaved,
 # and the best wall time counts. CPU seconds are shown as well.
-echo "tree: $(du -sh --apparent-size "$tree" | cut -f1), $(find "$tree" -type f | wc -l) files; best of $reps; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "tree: $(du -sh --apparent-size "$tree" | cut -f1), $(find "$tree" -type f | wc -l) files; best of $reps; load: $(cut -d' ' -f1-3 /proc/loadavg); priority: $priority"
 printf "%-5s %9s %9s %6s %9s %9s %6s %9s %9s\n" mode ours_s ref_s ratio ours_cpu ref_cpu ratio blob_MB ref_MB
 for mode in ${BENCH_MODES:-none gzip zstd}; do
   ow=(); oc=(); rw=(); rc=()

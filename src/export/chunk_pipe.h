@@ -1,5 +1,5 @@
 #pragma once
-// Internal to BlobWriter: hands fixed-size byte chunks from the tar-producing
+// Internal to CompressingBlobWriter: hands fixed-size byte chunks from the tar-producing
 // thread to the compressing thread. A fixed pool of buffers cycles between a
 // "free" and a "full" queue, so memory is bounded and nothing is reallocated.
 #include <condition_variable>

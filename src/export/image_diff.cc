@@ -3,6 +3,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "blob_stream.h"
 #include "diff_report.h"
 #include "ocbuild/core/error.h"
 
@@ -47,6 +48,28 @@ void diff_json(const std::string& a, const std::string& b, const std::string& wh
     if (!fa.count(path)) r.add(what + " " + path + " only in " + r.b() + " (" + vb + ")");
 }
 
+const char* compression_name(Compression c) {
+  switch (c) {
+    case Compression::Gzip: return "gzip";
+    case Compression::Zstd: return "zstd";
+    case Compression::None: break;
+  }
+  return "uncompressed";
+}
+
+// Blobs stored with different compressions (a docker save round trip, say)
+// can hold the very same tar: say so instead of listing tar differences.
+bool same_tar_compressed_differently(const std::string& pa, const std::string& pb, const std::string& where,
+                                     DiffReport& r) {
+  Compression ca = detect_blob_compression(pa), cb = detect_blob_compression(pb);
+  if (ca == cb) return false;
+  Digest da = uncompressed_info(pa).digest;
+  if (da != uncompressed_info(pb).digest) return false;
+  r.add(where + ": same tar (diff_id " + da.str() + "), compressed differently (" + compression_name(ca) + " in " +
+        r.a() + ", " + compression_name(cb) + " in " + r.b() + ")");
+  return true;
+}
+
 void diff_layers(const ImageToCompare& a, const ImageToCompare& b, DiffReport& r) {
   if (a.layer_paths.size() != b.layer_paths.size())
     r.add("layer count differs (" + std::to_string(a.layer_paths.size()) + " in " + r.a() + ", " +
@@ -56,6 +79,7 @@ void diff_layers(const ImageToCompare& a, const ImageToCompare& b, DiffReport& r
     Digest da = Digest::of_file(a.layer_paths[i]), db = Digest::of_file(b.layer_paths[i]);
     if (da == db) continue;
     std::string where = "layer " + std::to_string(i + 1);
+    if (same_tar_compressed_differently(a.layer_paths[i], b.layer_paths[i], where, r)) continue;
     diff_layer_entries(read_layer_entries(a.layer_paths[i]), read_layer_entries(b.layer_paths[i]), where, r);
   }
 }

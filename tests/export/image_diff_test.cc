@@ -21,10 +21,10 @@ constexpr int64_t kEpoch = 1700000000;
 
 // A one-layer image of `dir`, with a config and manifest that name it.
 ImageToCompare image_of(const std::string& name, const std::string& dir, const std::string& blob,
-                        const std::string& env = "A=1") {
+                        const std::string& env = "A=1", Compression compression = Compression::Gzip) {
   LayerWriteOptions o;
   o.source_date_epoch = kEpoch;
-  o.compression.compression = Compression::Gzip;
+  o.compression.compression = compression;
   Layer l = write_layer_from_dir(dir, o, blob);
   ImageToCompare img;
   img.name = name;
@@ -78,6 +78,22 @@ TEST(ImageDiff, OneChangedByteNamesExactlyThatFile) {
   EXPECT_EQ(count_containing(d.differences, "manifest layers[0].digest differs"), 1u);
   EXPECT_EQ(count_containing(d.differences, "usr/"), 0u);
   EXPECT_EQ(d.total, d.differences.size());
+}
+
+// What `docker save` does to a gzip image: the same tar, stored uncompressed.
+TEST(ImageDiff, SameTarCompressedDifferentlyIsSaidSo) {
+  TempDir a, out;
+  TreeBuilder t(a.path());
+  fill(t);
+  ImageDiff d = diff_images(image_of("a", a.path(), out.path() + "/a"),
+                            image_of("b", a.path(), out.path() + "/b", "A=1", Compression::None));
+  ASSERT_FALSE(d.identical);
+  SCOPED_TRACE(::testing::PrintToString(d.differences));
+  EXPECT_EQ(count_containing(d.differences, "layer 1: same tar (diff_id sha256:"), 1u);
+  EXPECT_EQ(count_containing(d.differences, "compressed differently (gzip in a, uncompressed in b)"), 1u);
+  EXPECT_EQ(count_containing(d.differences, "file "), 0u);
+  EXPECT_EQ(count_containing(d.differences, "config "), 0u);
+  EXPECT_EQ(count_containing(d.differences, "manifest layers[0].digest differs"), 1u);
 }
 
 TEST(ImageDiff, ConfigFieldsAndMetadataByName) {

@@ -146,7 +146,7 @@ TEST(Zstd, SameBytesWhateverTheThreadCount) {
     std::string path = out.path() + "/z" + std::to_string(workers);
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     ASSERT_TRUE(fd);
-    BlobWriter w(fd.get(), {Compression::Zstd, 3, workers});
+    CompressingBlobWriter w(fd.get(), {Compression::Zstd, 3, workers});
     for (size_t off = 0; off < data.size(); off += 100000) w.write(data.data() + off, std::min<size_t>(100000, data.size() - off));
     BlobResult r = w.finish();
     EXPECT_EQ(r.diff_id, Digest::of(data));
@@ -159,6 +159,30 @@ TEST(Zstd, SameBytesWhateverTheThreadCount) {
     auto r = ocbuild::testing::run_command("zstd -t -q " + out.path() + "/z2");
     EXPECT_EQ(r.status, 0) << r.output;
   }
+}
+
+// The same through the layer writer: a tree whose tar spans several 8 MiB
+// zstd jobs gives one layer digest (and diff_id) for 1 worker and for many.
+TEST(Zstd, SameLayerDigestWhateverTheThreadCount) {
+  TempDir tree, out;
+  TreeBuilder t(tree.path());
+  std::mt19937 rng(7);
+  for (int i = 0; i < 48; ++i) {
+    std::string body(600000 + i * 1000, '\0');
+    for (auto& ch : body) ch = static_cast<char>('a' + rng() % 11);
+    t.file("d" + std::to_string(i % 4) + "/f" + std::to_string(i), body);
+  }
+  t.set_all_mtimes(kEpoch);
+  std::vector<Layer> layers;
+  for (int workers : {1, 2, 5}) {
+    LayerWriteOptions o;
+    o.source_date_epoch = kEpoch;
+    o.compression = {Compression::Zstd, 3, workers};
+    layers.push_back(write_layer_from_dir(tree.path(), o, out.path() + "/l" + std::to_string(workers)));
+    EXPECT_EQ(layers.back().blob.digest, Digest::of_file(out.path() + "/l" + std::to_string(workers)));
+  }
+  ASSERT_GT(layers[0].uncompressed_size, 3 * (8 << 20));
+  for (const auto& l : layers) EXPECT_EQ(l, layers[0]);
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 #pragma once
-// BlobWriter: the single streaming pass behind every layer blob. Bytes of the
+// CompressingBlobWriter: the single streaming pass behind every layer blob. Bytes of the
 // uncompressed tar come in; they are hashed (diff_id), compressed (none, gzip
 // or zstd, deterministically), hashed again (blob digest) and written to a
-// file descriptor. Compression (and the write to fd) runs on an internal
-// thread fed in 4 MiB chunks, so the caller's tar production overlaps it.
+// file descriptor. Hashing, compression and the write to fd run on an
+// internal thread fed in 4 MiB chunks, so the caller's tar production
+// overlaps them (uncompressed blobs too: they are hashed and written there).
 // One caller thread at a time; throws ocbuild::Error on I/O failure (a
 // failure on the internal thread surfaces from the next write() or finish()).
 #include <cstddef>
@@ -31,13 +32,13 @@ struct BlobResult {
   int64_t size = 0;
 };
 
-class BlobWriter {
+class CompressingBlobWriter {
  public:
   // Does not own fd; the caller keeps it open until finish() returns.
-  BlobWriter(int fd, const CompressionOptions& options);
-  ~BlobWriter();
-  BlobWriter(const BlobWriter&) = delete;
-  BlobWriter& operator=(const BlobWriter&) = delete;
+  CompressingBlobWriter(int fd, const CompressionOptions& options);
+  ~CompressingBlobWriter();
+  CompressingBlobWriter(const CompressingBlobWriter&) = delete;
+  CompressingBlobWriter& operator=(const CompressingBlobWriter&) = delete;
 
   void write(const void* data, size_t size);
   // Flushes the compressor and returns the digests; call exactly once.
