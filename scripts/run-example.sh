@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job: installs dependencies, builds ocbuild, creates the offline
 # busybox base image in a demo store, and works through examples/.
-# Builds examples/hello and examples/multi-stage, runs a cached rebuild, and
-# shows each image's digest and history.
+# Builds every example (hello, multi-stage, dockerignore, secrets,
+# cache-mount), runs a cached rebuild, and shows digests and history.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -26,6 +26,19 @@ for example in hello multi-stage; do
   echo "== history of $example:demo"
   "$ocbuild" history "$example:demo"
 done
+
+echo "== examples/dockerignore: ignored files never reach the context"
+"$ocbuild" build --progress plain -t ignore:demo -f examples/dockerignore/Dockerfile examples/dockerignore/context
+
+echo "== examples/secrets: a secret readable in RUN, never stored"
+token=$(mktemp)
+echo s3cr3t > "$token"
+"$ocbuild" build --progress plain --secret "id=token,src=$token" -t secrets:demo examples/secrets
+rm -f "$token"
+
+echo "== examples/cache-mount, twice: the second run finds the cache filled"
+"$ocbuild" build --progress plain -t cached:demo examples/cache-mount
+"$ocbuild" build --progress plain --no-cache -t cached:demo examples/cache-mount
 
 echo "== a second build of examples/hello: every step CACHED, the same digest"
 first=$("$ocbuild" build --progress quiet examples/hello)
