@@ -102,14 +102,23 @@ class TarWriter {
     archive_entry_set_mtime(entry, options_.source_date_epoch.value_or(0), 0);
   }
 
+  std::pair<uint32_t, uint32_t> owner_of(const SourceEntry& e) const {
+    if (!options_.owners) return {e.st.st_uid, e.st.st_gid};
+    if (auto it = options_.owners->find(e.path); it != options_.owners->end()) return it->second;
+    uid_t self = ::geteuid();
+    if (self != 0 && e.st.st_uid == self) return {0, 0};
+    return {e.st.st_uid, e.st.st_gid};
+  }
+
   // Returns true when the entry became a hard link to an earlier entry.
   bool fill_from_disk(archive_entry* entry, const SourceEntry& e) {
     const struct stat& st = e.st;
     std::string name = S_ISDIR(st.st_mode) ? e.path + "/" : e.path;
     archive_entry_set_pathname(entry, name.c_str());
     archive_entry_set_mode(entry, st.st_mode);
-    archive_entry_set_uid(entry, st.st_uid);
-    archive_entry_set_gid(entry, st.st_gid);
+    auto [uid, gid] = owner_of(e);
+    archive_entry_set_uid(entry, uid);
+    archive_entry_set_gid(entry, gid);
     archive_entry_set_mtime(entry, clamp(st.st_mtim.tv_sec), 0);
     for (const auto& [k, v] : read_image_xattrs(e.abs_path))
       archive_entry_xattr_add_entry(entry, k.c_str(), v.data(), v.size());

@@ -145,10 +145,12 @@ LowerFs lower_fs(OpContext& ctx, const StageState& state) {
   return LowerFs(ctx.snapshots.layer_dirs(ctx.snapshots.unpack(state.layers)));
 }
 
-exporter::Layer write_tree_layer(OpContext& ctx, const std::string& tree) {
+exporter::Layer write_tree_layer(OpContext& ctx, const std::string& tree, exporter::OwnerMap owners) {
   TempDir work("layer-", ctx.store.root());
   std::string layer_path = work.path() + "/layer";
-  exporter::Layer layer = exporter::write_layer_from_dir(tree, ctx.layer_options(), layer_path);
+  exporter::LayerWriteOptions options = ctx.layer_options();
+  options.owners = std::make_shared<const exporter::OwnerMap>(std::move(owners));
+  exporter::Layer layer = exporter::write_layer_from_dir(tree, options, layer_path);
   ctx.store.ingest_file(layer_path, layer.blob.digest, layer.blob.size);
   return layer;
 }
@@ -160,8 +162,8 @@ exporter::Layer copy_layer(OpContext& ctx, const Selection& sel, const std::stri
   TempDir work("copy-", ctx.store.root());
   std::string tree = work.path() + "/tree";
   make_dirs(tree);
-  place_selection(sel, source_root, p, lower, tree);
-  return write_tree_layer(ctx, tree);
+  exporter::OwnerMap owners = place_selection(sel, source_root, p, lower, tree);
+  return write_tree_layer(ctx, tree, std::move(owners));
 }
 
 }  // namespace

@@ -34,11 +34,6 @@ void copy_file(const std::string& from, const std::string& to) {
   }
 }
 
-void set_owner_mode(const std::string& path, uid_t uid, gid_t gid, std::optional<mode_t> mode) {
-  if (::lchown(path.c_str(), uid, gid) != 0) throw Error::io("chown " + path, errno);
-  if (mode && ::chmod(path.c_str(), *mode) != 0) throw Error::io("chmod " + path, errno);
-}
-
 void make_dir(const std::string& path) {
   if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) throw Error::io("mkdir " + path, errno);
 }
@@ -46,8 +41,8 @@ void make_dir(const std::string& path) {
 // Writes the tree, remembering every mtime to set once all children exist.
 class TreeWriter {
  public:
-  TreeWriter(const std::string& tree, const LowerFs& lower, const CopyPlacement& p)
-      : tree_(tree), lower_(lower), p_(p) {}
+  TreeWriter(const std::string& tree, const LowerFs& lower, const CopyPlacement& p, exporter::OwnerMap& owners)
+      : tree_(tree), lower_(lower), p_(p), owners_(owners) {}
 
   // A directory the instruction did not copy: as below, or new.
   void ensure_dir(const std::string& abs) {
@@ -99,6 +94,14 @@ class TreeWriter {
     made_[abs] = e.st.st_mtim;
   }
 
+  // Root chowns the entry; an unprivileged writer can't, so the owner goes
+  // to the map the layer writer takes its owners from.
+  void set_owner_mode(const std::string& path, uid_t uid, gid_t gid, std::optional<mode_t> mode) {
+    owners_[path.substr(tree_.size() + 1)] = {uid, gid};
+    if (::geteuid() == 0 && ::lchown(path.c_str(), uid, gid) != 0) throw Error::io("chown " + path, errno);
+    if (mode && ::chmod(path.c_str(), *mode) != 0) throw Error::io("chmod " + path, errno);
+  }
+
   void finish() {
     // Children sort after their parents: backwards, every dir is timed last.
     for (auto it = made_.rbegin(); it != made_.rend(); ++it) {
@@ -111,6 +114,7 @@ class TreeWriter {
   std::string tree_;
   const LowerFs& lower_;
   const CopyPlacement& p_;
+  exporter::OwnerMap& owners_;
   std::map<std::string, struct timespec> made_;
 };
 
@@ -134,9 +138,10 @@ std::string target_of(const SourceMatch& m, const SelectedEntry& e, const CopyPl
 
 }  // namespace
 
-void place_selection(const Selection& selection, const std::string& source_root, const CopyPlacement& placement,
-                     const LowerFs& lower, const std::string& tree) {
-  TreeWriter writer(tree, lower, placement);
+exporter::OwnerMap place_selection(const Selection& selection, const std::string& source_root,
+                                   const CopyPlacement& placement, const LowerFs& lower, const std::string& tree) {
+  exporter::OwnerMap owners;
+  TreeWriter writer(tree, lower, placement, owners);
   for (const auto& m : selection.matches) {
     for (const auto& e : m.entries) {
       std::string target = target_of(m, e, placement);
@@ -159,13 +164,16 @@ void place_selection(const Selection& selection, const std::string& source_root,
   }
   if (placement.dest_is_dir) writer.ensure_dir(placement.dest);  // e.g. an empty wildcard match
   writer.finish();
+  return owners;
 }
 
-void place_directory(const std::string& abs, const CopyPlacement& placement, const LowerFs& lower,
-                     const std::string& tree) {
-  TreeWriter writer(tree, lower, placement);
+exporter::OwnerMap place_directory(const std::string& abs, const CopyPlacement& placement, const LowerFs& lower,
+                                   const std::string& tree) {
+  exporter::OwnerMap owners;
+  TreeWriter writer(tree, lower, placement, owners);
   writer.ensure_dir(abs);
   writer.finish();
+  return owners;
 }
 
 }  // namespace ocbuild::solver

@@ -95,8 +95,8 @@ bool solve_workdir(OpContext& ctx, const frontend::Step& step, StageState& state
     }
   }
   TempDir work("workdir-", ctx.store.root());
-  place_directory(dir, p, lower, work.path());
-  record_result(ctx, key, write_tree_layer(ctx, work.path()), state);
+  exporter::OwnerMap owners = place_directory(dir, p, lower, work.path());
+  record_result(ctx, key, write_tree_layer(ctx, work.path(), std::move(owners)), state);
   return true;
 }
 

@@ -92,15 +92,16 @@ struct CopyPlacement {
 
 // Writes the selected files (read under `source_root`) into `tree` as they
 // must appear in the image; parents of dest as `lower` has them, else new.
-void place_selection(const Selection& selection, const std::string& source_root, const CopyPlacement& placement,
-                     const LowerFs& lower, const std::string& tree);
+// Returns the owners of what it wrote (set on disk too when root).
+exporter::OwnerMap place_selection(const Selection& selection, const std::string& source_root,
+                                   const CopyPlacement& placement, const LowerFs& lower, const std::string& tree);
 // Just the directory `abs` and its parents (WORKDIR).
-void place_directory(const std::string& abs, const CopyPlacement& placement, const LowerFs& lower,
-                     const std::string& tree);
+exporter::OwnerMap place_directory(const std::string& abs, const CopyPlacement& placement, const LowerFs& lower,
+                                   const std::string& tree);
 
 // The merged view of a stage's layers (unpacked into the snapshot store).
 LowerFs lower_fs(OpContext& ctx, const StageState& state);
-// Writes `tree` as a layer, ingested into the store.
-exporter::Layer write_tree_layer(OpContext& ctx, const std::string& tree);
+// Writes `tree` as a layer with these owners, ingested into the store.
+exporter::Layer write_tree_layer(OpContext& ctx, const std::string& tree, exporter::OwnerMap owners);
 
 }  // namespace ocbuild::solver

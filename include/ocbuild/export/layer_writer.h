@@ -11,6 +11,8 @@
 // and whiteouts (".wh.<name>", ".wh..wh..opq") for deletions and opaque dirs.
 // Throws ocbuild::Error naming the file on any failure.
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,11 +30,18 @@ struct Layer {
   friend bool operator==(const Layer&, const Layer&) = default;
 };
 
+// Owners by path (relative, no leading "/" or "./"): uid, gid.
+using OwnerMap = std::map<std::string, std::pair<uint32_t, uint32_t>>;
+
 struct LayerWriteOptions {
   // Every mtime later than this (seconds since the epoch) is clamped to it;
   // whiteouts get it as their mtime (0 without it).
   std::optional<int64_t> source_date_epoch;
   CompressionOptions compression;
+  // For a tree written without the privilege to chown (a rootless COPY):
+  // these owners replace the ones on disk, and any other entry owned by the
+  // (unprivileged) writer is recorded as 0:0, as the container sees it.
+  std::shared_ptr<const OwnerMap> owners;
 };
 
 // One changed path, relative to the root (no leading "/" or "./").
