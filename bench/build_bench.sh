@@ -3,7 +3,7 @@
 # tool only: apt-get install buildah; not a dependency of ocbuild) on the same
 # busybox base (tests/make-busybox-image.sh, moved to buildah with
 # `ocbuild save --format oci` and `buildah pull oci-archive:`).
-#   BENCH_DIR=/tmp/ocbuild-buildbench BENCH_REPS=3 BENCH_TOOLS="ocbuild vfs overlay" bench/build_bench.sh [build-dir]
+#   BENCH_DIR=/tmp/ocbuild-buildbench BENCH_REPS=3 BENCH_GEN_REPS=1 BENCH_TOOLS="ocbuild vfs overlay" bench/build_bench.sh [build-dir]
 # Projects: examples/hello, examples/multi-stage, and a generated Dockerfile
 # with 20 RUN steps around a COPY of 2,000 files. Scenarios:
 #   cold     every step runs (--no-cache; the base is already local)
@@ -20,8 +20,13 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 [ -x "$ocb" ] || { echo "build the ocbuild target first" >&2; exit 2; }
 dir=${BENCH_DIR:-/tmp/ocbuild-buildbench}
 reps=${BENCH_REPS:-3}
+gen_reps=${BENCH_GEN_REPS:-$reps}  # gen20 with buildah takes minutes per repetition
 tools=${BENCH_TOOLS:-ocbuild vfs overlay}
 command -v buildah >/dev/null || tools=ocbuild
+# buildah leaves its storage mounts (overlay) behind: unmount what is under $dir.
+unmount_all() { grep -o " $dir/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true; }
+unmount_all
+trap unmount_all EXIT
 rm -rf "$dir"
 mkdir -p "$dir"
 store="$dir/ocbuild-store"
@@ -83,7 +88,8 @@ for tool in $tools; do
 done
 
 for project in hello multi-stage gen20; do
-  for rep in $(seq 1 "$reps"); do
+  n=$reps; [ "$project" = gen20 ] && n=$gen_reps
+  for rep in $(seq 1 "$n"); do
     for tool in $active; do
       cold=$(run_one "$tool" "$project" --no-cache) || continue
       cached=$(run_one "$tool" "$project" "") || continue
