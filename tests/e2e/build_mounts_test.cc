@@ -1,0 +1,188 @@
+// RUN --mount through the real `ocbuild build`: a cache mount keeps its
+// contents between builds and never enters a layer; secrets (from a file and
+// from an environment variable) are readable in RUN and found nowhere in the
+// image (layer tar bytes, history, inspect) nor the store, and changing their
+// value keeps the cache (BuildKit keys on the id only); a bind from the
+// context busts the cache when a file under the bound directory changes and
+// only then; binds from a stage, tmpfs; no mount target leaves a stub entry.
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "e2e/build_fixture.h"
+#include "e2e/layer_tar.h"
+#include "ocbuild/core/atomic_file.h"
+#include "ocbuild/core/digest.h"
+
+namespace ocbuild::e2e {
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string sha256_hex(const std::string& bytes) {
+  Hasher h;
+  h.update(bytes);
+  return h.finish().hex();
+}
+
+class BuildMounts : public BuildSuite {
+ protected:
+  // A context folder with this Dockerfile (and files: path -> content).
+  static std::string context(const std::string& name, const std::string& dockerfile,
+                             const std::vector<std::pair<std::string, std::string>>& files = {}) {
+    std::string dir = scratch("ctx-" + name);
+    EXPECT_EQ(testing::run_command("mkdir -p " + dir).status, 0);
+    write_file_atomic(dir + "/Dockerfile", dockerfile);
+    for (const auto& [path, content] : files) {
+      EXPECT_EQ(testing::run_command("mkdir -p \"$(dirname " + dir + "/" + path + ")\"").status, 0);
+      write_file_atomic(dir + "/" + path, content);
+    }
+    return dir;
+  }
+  // Entries of the image's last layer (the RUN under test).
+  static std::vector<std::string> last_layer(const std::string& ref) {
+    auto img = image(ref);
+    EXPECT_TRUE(img);
+    if (!img) return {};
+    return entry_names(layer_entries(store(), img->manifest.layers.back(), scratch("layer.tar")));
+  }
+  // Whether `needle` occurs in any layer's uncompressed tar bytes.
+  static bool in_any_layer(const std::string& ref, const std::string& needle) {
+    auto img = image(ref);
+    EXPECT_TRUE(img);
+    if (!img) return true;
+    for (const auto& layer : img->manifest.layers)
+      if (layer_tar_bytes(store(), layer, scratch("scan.tar")).find(needle) != std::string::npos) return true;
+    return false;
+  }
+  static bool step_cached(const std::string& output, const std::string& step_text) {
+    auto at = output.find(step_text);
+    if (at == std::string::npos) return false;
+    auto hash = output.rfind('#', at);
+    auto num = output.substr(hash, output.find(' ', hash) - hash);
+    return output.find(num + " CACHED") != std::string::npos;
+  }
+};
+
+void expect_no_prefix(const std::vector<std::string>& names, const std::string& prefix) {
+  for (const auto& n : names) EXPECT_FALSE(n.starts_with(prefix)) << "stub or leak in the layer: " << n;
+}
+
+TEST_F(BuildMounts, CacheMountPersistsAcrossBuildsAndIsInNoLayer) {
+  std::string ctx = context("cache", "FROM busybox:latest\n"
+                                     "RUN --mount=type=cache,id=e2e-counter,target=/var/cache/count \\\n"
+                                     "    echo run >> /var/cache/count/runs && wc -l < /var/cache/count/runs > /seen\n");
+  for (int i = 1; i <= 3; ++i) {
+    auto r = ocb("build --progress plain --no-cache -t counter:" + std::to_string(i) + " " + ctx);
+    ASSERT_EQ(r.status, 0) << r.output;
+    std::string rootfs = unpack("counter:" + std::to_string(i));
+    EXPECT_EQ(slurp(rootfs + "/seen"), std::to_string(i) + "\n") << "the cache mount grows by one line per build";
+    auto names = last_layer("counter:" + std::to_string(i));
+    EXPECT_NE(std::find(names.begin(), names.end(), "seen"), names.end());
+    expect_no_prefix(names, "var/cache");
+    EXPECT_FALSE(in_any_layer("counter:" + std::to_string(i), "run\nrun"));
+  }
+}
+
+TEST_F(BuildMounts, SecretsAreReadableInRunAndStoredNowhere) {
+  const std::string file_value = "file-secret-7f3a91c2", env_value = "env-secret-b84d06e5";
+  write_file_atomic(scratch("token"), file_value);
+  std::string ctx = context("secrets", "FROM busybox:latest\n"
+                                       "RUN --mount=type=secret,id=ftok --mount=type=secret,id=etok,env=ETOK \\\n"
+                                       "    sha256sum < /run/secrets/ftok | cut -d' ' -f1 > /ftok.sum && \\\n"
+                                       "    printf %s \"$ETOK\" | sha256sum | cut -d' ' -f1 > /etok.sum\n");
+  auto build = [&](const std::string& env, const std::string& tag) {
+    return testing::run_command("HOST_TOKEN=" + env + " " + testing::ocbuild_binary() + " --root " + store() +
+                                " build --progress plain --secret id=ftok,src=" + scratch("token") +
+                                " --secret id=etok,env=HOST_TOKEN -t " + tag + " " + ctx + " 2>&1");
+  };
+  auto r = build(env_value, "secrets:1");
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::string rootfs = unpack("secrets:1");
+  EXPECT_EQ(slurp(rootfs + "/ftok.sum"), sha256_hex(file_value) + "\n");
+  EXPECT_EQ(slurp(rootfs + "/etok.sum"), sha256_hex(env_value) + "\n");
+  EXPECT_FALSE(in_any_layer("secrets:1", file_value));
+  EXPECT_FALSE(in_any_layer("secrets:1", env_value));
+  expect_no_prefix(last_layer("secrets:1"), "run/secrets");
+  for (const std::string cmd : {"history --no-trunc secrets:1", "inspect secrets:1"}) {
+    auto out = ocb(cmd);
+    EXPECT_EQ(out.status, 0) << cmd << ": " << out.output;
+    EXPECT_EQ(out.output.find(file_value), std::string::npos) << cmd << ": " << out.output;
+    EXPECT_EQ(out.output.find(env_value), std::string::npos) << cmd << ": " << out.output;
+  }
+  EXPECT_EQ(r.output.find(file_value), std::string::npos) << r.output;
+  auto grep = testing::run_command("grep -rlaF -e " + file_value + " -e " + env_value + " " + store());
+  EXPECT_EQ(grep.output, "") << "a secret value is stored in the store";
+
+  // Another value for both: the RUN stays cached (the key holds the ids only).
+  write_file_atomic(scratch("token"), "file-secret-changed");
+  auto again = build("env-secret-changed", "secrets:2");
+  ASSERT_EQ(again.status, 0) << again.output;
+  EXPECT_TRUE(step_cached(again.output, "RUN sha256sum")) << again.output;
+  EXPECT_EQ(printed_digest(r.output), printed_digest(again.output)) << again.output;
+}
+
+TEST_F(BuildMounts, MissingSecretFailsOnlyWhenRequired) {
+  std::string ctx = context("need-secret", "FROM busybox:latest\nENV A=1\n"
+                                           "RUN --mount=type=secret,id=absent,required=true true\n");
+  auto r = ocb("build --progress plain -t needsecret:1 " + ctx);
+  EXPECT_NE(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("secret absent not found"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Dockerfile:3"), std::string::npos) << r.output;
+  EXPECT_FALSE(image("needsecret:1"));
+  // Not required (the default): the RUN runs without the file, as in BuildKit.
+  std::string optional = context("optional-secret", "FROM busybox:latest\n"
+                                                    "RUN --mount=type=secret,id=absent test ! -s /run/secrets/absent\n");
+  auto ok = ocb("build --progress plain -t optsecret:1 " + optional);
+  EXPECT_EQ(ok.status, 0) << ok.output;
+}
+
+TEST_F(BuildMounts, BindFromContextBustsTheCacheOnlyForTheBoundFiles) {
+  std::string ctx = context("bind", "FROM busybox:latest\n"
+                                    "RUN --mount=type=bind,source=src,target=/src cat /src/a.txt > /seen\n",
+                            {{"src/a.txt", "one\n"}, {"other.txt", "x\n"}});
+  auto first = ocb("build --progress plain -t bind:1 " + ctx);
+  ASSERT_EQ(first.status, 0) << first.output;
+  EXPECT_EQ(slurp(unpack("bind:1") + "/seen"), "one\n");
+  expect_no_prefix(last_layer("bind:1"), "src");
+
+  write_file_atomic(ctx + "/other.txt", "changed outside the bound folder\n");
+  auto same = ocb("build --progress plain -t bind:2 " + ctx);
+  ASSERT_EQ(same.status, 0) << same.output;
+  EXPECT_TRUE(step_cached(same.output, "RUN cat /src/a.txt")) << same.output;
+
+  write_file_atomic(ctx + "/src/a.txt", "two\n");
+  auto changed = ocb("build --progress plain -t bind:3 " + ctx);
+  ASSERT_EQ(changed.status, 0) << changed.output;
+  EXPECT_FALSE(step_cached(changed.output, "RUN cat /src/a.txt")) << changed.output;
+  EXPECT_EQ(slurp(unpack("bind:3") + "/seen"), "two\n");
+  EXPECT_EQ(testing::run_command("ls " + ctx + "/src").output, "a.txt\n") << "the RUN did not write to the context";
+}
+
+TEST_F(BuildMounts, BindFromAStageAndTmpfsLeaveNoStubs) {
+  std::string ctx = context("stage", "FROM busybox:latest AS gen\n"
+                                     "RUN mkdir -p /out && echo from-stage > /out/f\n"
+                                     "FROM busybox:latest\n"
+                                     "RUN --mount=type=bind,from=gen,source=/out,target=/mnt/gen \\\n"
+                                     "    --mount=type=tmpfs,target=/scratch/tmp \\\n"
+                                     "    cat /mnt/gen/f > /seen && echo hi > /scratch/tmp/x && \\\n"
+                                     "    awk '$2==\"/scratch/tmp\" {print $3}' /proc/mounts > /fstype\n");
+  auto r = ocb("build --progress plain -t stagebind:1 " + ctx);
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::string rootfs = unpack("stagebind:1");
+  EXPECT_EQ(slurp(rootfs + "/seen"), "from-stage\n");
+  EXPECT_EQ(slurp(rootfs + "/fstype"), "tmpfs\n");
+  auto names = last_layer("stagebind:1");
+  expect_no_prefix(names, "mnt");
+  expect_no_prefix(names, "scratch");
+  expect_no_prefix(names, "out");
+  EXPECT_NE(std::find(names.begin(), names.end(), "seen"), names.end());
+}
+
+}  // namespace
+}  // namespace ocbuild::e2e
