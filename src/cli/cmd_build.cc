@@ -1,5 +1,5 @@
 // `ocbuild build [-t TAG]... [-f FILE] [--build-arg K=V]... [--target T]
-// [--label K=V]... [--secret id=..] [--ssh default] [--no-cache] [--pull] [--progress MODE] [--source-date-epoch N]
+// [--label K=V]... [--secret id=..] [--ssh default] [--no-cache] [--no-cache-filter STAGE]... [--explain] [--pull] [--progress MODE] [--source-date-epoch N]
 // [--iidfile F] [--snapshotter auto|overlay|native] CONTEXT`: parse, plan,
 // solve, then tag. The image digest goes to stdout; a failed build tags
 // nothing (tags are written only after the image is complete).
@@ -38,6 +38,8 @@ struct BuildArgs {
   std::optional<std::string> target;
   std::optional<std::string> platform;
   bool no_cache = false;
+  std::vector<std::string> no_cache_filter;
+  bool explain = false;
   bool pull = false;
   std::string progress = "auto";
   std::string iidfile;
@@ -69,6 +71,12 @@ frontend::BuildPlan make_plan(const BuildArgs& a, const std::string& dockerfile,
   return frontend::plan(ast, po, resolver);
 }
 
+// --explain: one line per step, after the build.
+void print_explanation(const std::vector<solver::StepReport>& steps, std::ostream& out) {
+  out << "\ncache explanation:\n";
+  for (const auto& s : steps) out << "  " << s.name << ": " << (s.cached ? "CACHED" : "ran: " + s.reason) << "\n";
+}
+
 void run_build(BuildArgs& a, const GlobalOptions& g) {
   auto mode = solver::parse_progress_mode(a.progress);
   if (!mode) throw Error(ErrorCode::Invalid, "unknown --progress mode \"" + a.progress + "\"");
@@ -89,6 +97,10 @@ void run_build(BuildArgs& a, const GlobalOptions& g) {
   solver::DiskCacheStore cache(store.root(), [&store](const Digest& d) { return store.has(d); });
   solver::SolveOptions options;
   options.no_cache = a.no_cache;
+  options.no_cache_filter = a.no_cache_filter;
+  options.build_id = solver::BuildId{std::filesystem::canonical(a.context).string(),
+                                     std::filesystem::absolute(dockerfile).lexically_normal().string(),
+                                     a.target.value_or("")};
   for (const auto& kv : a.labels) {
     auto eq = kv.find('=');
     options.labels[kv.substr(0, eq)] = eq == std::string::npos ? "" : kv.substr(eq + 1);
@@ -108,6 +120,7 @@ void run_build(BuildArgs& a, const GlobalOptions& g) {
   for (const auto& ref : refs) store.tag(ref, result.manifest);
   if (!a.iidfile.empty()) write_file_atomic(a.iidfile, result.manifest.digest.str());
   progress->image_done(result.manifest.digest, refs);
+  if (a.explain) print_explanation(result.steps, std::cerr);
   if (*mode != solver::ProgressMode::Quiet) std::cout << result.manifest.digest.str() << "\n";
 }
 
@@ -124,6 +137,8 @@ RegisterCommand reg("build", [](CLI::App& app, GlobalOptions& g) {
   sub->add_option("--target", a->target, "the stage to build (default: the last)");
   sub->add_option("--platform", a->platform, "target platform (default: the host's)");
   sub->add_flag("--no-cache", a->no_cache, "run every step, reusing nothing");
+  sub->add_option("--no-cache-filter", a->no_cache_filter, "run every step of this stage (repeatable)");
+  sub->add_flag("--explain", a->explain, "after the build, say why each step ran or was cached");
   sub->add_flag("--pull", a->pull, "check the registry for newer base images");
   sub->add_option("--progress", a->progress, "auto, plain, tty, json or quiet");
   sub->add_option("--iidfile", a->iidfile, "write the image digest to this file");

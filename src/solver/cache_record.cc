@@ -6,8 +6,8 @@
 //    "config": "<image config state, JSON text>", "created": <unix seconds>,
 //    "fields": [[name, value], ...]}
 // Last-build record, <root>/cache/builds/<hash of BuildId>.json:
-//   {"version": "ocbuild-last-build-v1",
-//    "steps": [{"name","key","fields": [[n, v]...], "files": [[path, digest or "", meta]...]}]}
+//   {"version": "ocbuild-last-build-v2",
+//    "steps": [{"name","slot","key","fields": [[n, v]...], "files": [[path, digest or "", meta]...]}]}
 // Any other version is "start over": the record reads as absent.
 #include <nlohmann/json.hpp>
 
@@ -18,7 +18,7 @@ namespace {
 
 using nlohmann::json;
 constexpr const char* kResultVersion = "ocbuild-cache-record-v1";
-constexpr const char* kLastBuildVersion = "ocbuild-last-build-v1";
+constexpr const char* kLastBuildVersion = "ocbuild-last-build-v2";
 
 json fields_json(const std::vector<KeyField>& fields) {
   json a = json::array();
@@ -79,7 +79,7 @@ std::string encode_last_build(const LastBuild& build) {
   for (const auto& s : build.steps) {
     json files = json::array();
     for (const auto& f : s.files) files.push_back({f.path, f.digest.empty() ? "" : f.digest.str(), f.meta});
-    steps.push_back({{"name", s.name}, {"key", s.key.str()}, {"fields", fields_json(s.fields)}, {"files", files}});
+    steps.push_back({{"name", s.name}, {"slot", s.slot}, {"key", s.key.str()}, {"fields", fields_json(s.fields)}, {"files", files}});
   }
   return json{{"version", kLastBuildVersion}, {"steps", steps}}.dump(1) + "\n";
 }
@@ -90,7 +90,7 @@ std::optional<LastBuild> decode_last_build(const std::string& text) {
     if (j.at("version") != kLastBuildVersion) return std::nullopt;
     LastBuild b;
     for (const auto& s : j.at("steps")) {
-      StepRecord r{s.at("name").get<std::string>(), Digest::parse(s.at("key").get<std::string>()), fields_from(s), {}};
+      StepRecord r{s.at("name").get<std::string>(), Digest::parse(s.at("key").get<std::string>()), fields_from(s), {}, s.at("slot").get<std::string>()};
       for (const auto& f : s.at("files")) {
         std::string digest = f.at(1).get<std::string>();
         r.files.push_back({f.at(0).get<std::string>(), digest.empty() ? Digest() : Digest::parse(digest),

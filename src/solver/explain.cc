@@ -1,5 +1,6 @@
 #include "ocbuild/solver/explain.h"
 
+#include <cctype>
 #include <map>
 
 namespace ocbuild::solver {
@@ -24,6 +25,33 @@ std::string field_title(const std::string& name) {
 
 std::string shown(const std::string& value) { return value.empty() ? "\"\"" : value; }
 
+// Values never printed: proxy ARGs, and ARG/ENV names that look like they
+// hold a secret (the words BuildKit's SecretsUsedInArgOrEnv check uses).
+bool value_hidden(const std::string& name) {
+  auto colon = name.find(':');
+  if (colon == std::string::npos) return false;
+  std::string category = name.substr(0, colon), var = name.substr(colon + 1);
+  if (category != "arg" && category != "env") return false;
+  if (is_proxy_arg(var)) return true;
+  static const char* kWords[] = {"apikey", "auth", "credential", "credentials", "key", "password",
+                                 "pword", "passwd", "secret", "token"};
+  std::string word;
+  auto check = [&word] {
+    for (const char* w : kWords)
+      if (word == w) return true;
+    return false;
+  };
+  for (char c : var + "_") {
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      if (check()) return true;
+      word.clear();
+    }
+  }
+  return false;
+}
+
 void explain_fields(const std::vector<KeyField>& prev, const std::vector<KeyField>& cur,
                     std::vector<std::string>& out) {
   std::map<std::string, std::string> before, after;
@@ -32,17 +60,18 @@ void explain_fields(const std::vector<KeyField>& prev, const std::vector<KeyFiel
   for (const auto& [name, value] : after) {
     if (name == "content:sources" || name.find("(not hashed)") != std::string::npos) continue;
     auto it = before.find(name);
+    bool hidden = value_hidden(name);
     if (it == before.end()) {
-      out.push_back(field_title(name) + " added (" + shown(value) + ")");
+      out.push_back(field_title(name) + (hidden ? " added" : " added (" + shown(value) + ")"));
     } else if (it->second != value) {
-      bool digest = name.rfind("input:", 0) == 0 || name == "source.digest";
+      bool digest = hidden || name.rfind("input:", 0) == 0 || name == "source.digest";
       out.push_back(digest ? field_title(name) + " changed"
                            : field_title(name) + " changed from " + shown(it->second) + " to " + shown(value));
     }
   }
   for (const auto& [name, value] : before) {
     if (!after.count(name) && name.find("(not hashed)") == std::string::npos) {
-      out.push_back(field_title(name) + " removed (was " + shown(value) + ")");
+      out.push_back(field_title(name) + (value_hidden(name) ? " removed" : " removed (was " + shown(value) + ")"));
     }
   }
 }

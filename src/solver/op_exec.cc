@@ -135,13 +135,13 @@ void solve_exec(OpContext& ctx, const frontend::Stage& stage, const frontend::St
   const auto& run = std::get<frontend::RunInstruction>(s.value);
   RunCommand command = run_command(s);
   const std::vector<std::string>& argv = command.argv;
-  int step = ctx.next_step++;
-  ctx.progress.step_started(step, step_name(stage, position, "RUN " + join(run.command)));
+  StepId id = start_step(ctx, stage, position, "RUN " + join(run.command));
+  int step = id.step;
   auto start = std::chrono::steady_clock::now();
   try {
     ExecMounts mounts;
     CacheKey key = key_for(ctx, s, state, command, mounts);
-    if (reuse_cached(ctx, step, key, state)) {
+    if (reuse_cached(ctx, id, key, state)) {
       add_history(state, created_by(s, argv), false);
       return;
     }

@@ -170,8 +170,8 @@ exporter::Layer copy_layer(OpContext& ctx, const Selection& sel, const std::stri
 
 void solve_file(OpContext& ctx, const frontend::Stage& stage, const frontend::Step& s, size_t position,
                 StageState& state) {
-  int step = ctx.next_step++;
-  ctx.progress.step_started(step, step_name(stage, position, s.original));
+  StepId id = start_step(ctx, stage, position, s.original);
+  int step = id.step;
   auto start = std::chrono::steady_clock::now();
   try {
     FileArgs a = file_args(s);
@@ -202,7 +202,7 @@ void solve_file(OpContext& ctx, const frontend::Stage& stage, const frontend::St
       in.files = std::move(cd.files);
     }
     CacheKey key = file_key(in);
-    if (reuse_cached(ctx, step, key, state)) {
+    if (reuse_cached(ctx, id, key, state)) {
       add_history(state, created_by(a), false);
       return;
     }

@@ -8,7 +8,7 @@
 namespace ocbuild::solver {
 namespace {
 
-StageState from_image(OpContext& ctx, const frontend::Stage& stage, bool& cached) {
+StageState from_image(OpContext& ctx, const frontend::Stage& stage, const StepId& id, bool& cached) {
   // The plan's resolver already pulled (or checked, with --pull) this image.
   Descriptor manifest_desc = registry::resolve_base_image(ctx.store, stage.base_image, stage.platform);
   StoredImage image = read_image(ctx.store, manifest_desc);
@@ -28,7 +28,8 @@ StageState from_image(OpContext& ctx, const frontend::Stage& stage, bool& cached
                                                         : image.config.created;
   CacheKey key = source_key({stage.base_image, manifest_desc.digest, stage.platform});
   state.key = key.digest;
-  cached = !ctx.options.no_cache && ctx.cache.lookup(key.digest).has_value();
+  cached = id.forced.empty() && ctx.cache.lookup(key.digest).has_value();
+  note_step(ctx, id, key, cached);
   if (!cached) {
     StageState ignored;
     record_result(ctx, key, std::nullopt, ignored);
@@ -51,14 +52,13 @@ StageState solve_source(OpContext& ctx, const frontend::Stage& stage) {
     state.last_created = ctx.created;
     return state;
   }
-  int step = ctx.next_step++;
-  std::string text = "FROM " + stage.base_image;
-  ctx.progress.step_started(step, step_name(stage, 1, text));
+  StepId id = start_step(ctx, stage, 1, "FROM " + stage.base_image);
+  int step = id.step;
   auto start = std::chrono::steady_clock::now();
   StageState state;
   bool cached = false;
   try {
-    state = from_image(ctx, stage, cached);
+    state = from_image(ctx, stage, id, cached);
   } catch (Error& e) {
     ctx.progress.step_failed(step, e.message());
     if (!e.where()) e.at(stage.range);

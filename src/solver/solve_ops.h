@@ -17,6 +17,7 @@
 #include "ocbuild/snapshot/snapshot_store.h"
 #include "ocbuild/solver/solver.h"
 #include "solver/lower_fs.h"
+#include "solver/step_log.h"
 
 namespace ocbuild::solver {
 
@@ -49,6 +50,7 @@ struct OpContext {
   std::string created;          // RFC 3339 time of the build
   std::mutex& context_mu;       // BuildContext is used by one COPY at a time
   snapshot::CacheMounts* cache_mounts = nullptr;  // RUN --mount=type=cache
+  StepLog* log = nullptr;                          // what each step did, for --explain
 
   exporter::LayerWriteOptions layer_options() const;
 };
@@ -56,9 +58,24 @@ struct OpContext {
 // A progress step name like buildx: "[build 2/4] RUN make".
 std::string step_name(const frontend::Stage& stage, size_t position, const std::string& text);
 
-// Looks the key up unless --no-cache; on a hit, appends the layer to `state`
+// A progress step: its number, where it sits ("build/3", matched against
+// the previous build), its name, and the flag forcing it to run, if any.
+struct StepId {
+  int step = 0;
+  std::string slot;
+  std::string name;
+  std::string forced;  // "--no-cache", "--no-cache-filter build" or empty
+};
+// Numbers the step and reports it started.
+StepId start_step(OpContext& ctx, const frontend::Stage& stage, size_t position, const std::string& text);
+// Logs a hit, or a miss with its reason (also shown as the step's output line
+// "cache miss: <reason>").
+void note_step(OpContext& ctx, const StepId& id, const CacheKey& key, bool cached);
+
+// Looks the key up unless forced; on a hit, appends the layer to `state`
 // (and sets last_created) and reports the step cached. Returns true on a hit.
-bool reuse_cached(OpContext& ctx, int step, const CacheKey& key, StageState& state);
+// Either way the step is noted in ctx.log.
+bool reuse_cached(OpContext& ctx, const StepId& id, const CacheKey& key, StageState& state);
 // Stores the result of a step that ran and appends its layer to `state`.
 // Both set state.key and state.last_created.
 void record_result(OpContext& ctx, const CacheKey& key, const std::optional<exporter::Layer>& layer,

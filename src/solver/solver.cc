@@ -39,15 +39,16 @@ void add_history(StageState& state, std::string created_by, bool empty_layer) {
                                        empty_layer});
 }
 
-bool reuse_cached(OpContext& ctx, int step, const CacheKey& key, StageState& state) {
-  if (debug_keys_requested()) ctx.progress.step_output(step, describe(key));
-  if (ctx.options.no_cache) return false;
-  auto hit = ctx.cache.lookup(key.digest);
+bool reuse_cached(OpContext& ctx, const StepId& id, const CacheKey& key, StageState& state) {
+  if (debug_keys_requested()) ctx.progress.step_output(id.step, describe(key));
+  std::optional<CacheResult> hit;
+  if (id.forced.empty()) hit = ctx.cache.lookup(key.digest);
+  note_step(ctx, id, key, hit.has_value());
   if (!hit) return false;
   if (hit->layer) state.layers.push_back({hit->layer->blob, hit->layer->diff_id});
   state.key = key.digest;
   state.last_created = created_text(ctx, hit->created);
-  ctx.progress.step_cached(step);
+  ctx.progress.step_cached(id.step);
   return true;
 }
 
@@ -114,6 +115,9 @@ SolveResult Solver::solve(const frontend::BuildPlan& plan, std::stop_token stop)
   snapshot::SnapshotStore snapshots(store_, options_.driver);
   std::vector<std::optional<StageState>> stages(plan.stages.size());
   std::atomic<int> next_step{1};
+  std::optional<LastBuild> previous;
+  if (options_.build_id) previous = cache_.last_build(*options_.build_id);
+  StepLog log(std::move(previous));
   std::mutex context_mu;
   snapshot::CacheMounts cache_mounts(store_.root());
   std::string created =
@@ -131,7 +135,7 @@ SolveResult Solver::solve(const frontend::BuildPlan& plan, std::stop_token stop)
     job.run = [&, index](std::stop_token token) {
       snapshot::Executor executor;
       OpContext ctx{store_, cache_,  context_, progress_, options_,   snapshots, executor,
-                    plan,   stages, token,    next_step, created,   context_mu, &cache_mounts};
+                    plan,   stages, token,    next_step, created,   context_mu, &cache_mounts, &log};
       const auto& st = plan.stages.at(index);
       try {
         stages[index] = solve_stage(ctx, st);
@@ -146,7 +150,10 @@ SolveResult Solver::solve(const frontend::BuildPlan& plan, std::stop_token stop)
   snapshot::Executor executor;
   OpContext ctx{store_, cache_, context_, progress_, options_, snapshots, executor,
                 plan,   stages, stop,     next_step, created,  context_mu};
-  return write_image(ctx, plan.stages.at(plan.target), *stages[plan.target]);
+  SolveResult result = write_image(ctx, plan.stages.at(plan.target), *stages[plan.target]);
+  result.steps = log.reports();
+  if (options_.build_id) cache_.save_last_build(*options_.build_id, log.last_build());
+  return result;
 }
 
 }  // namespace ocbuild::solver

@@ -151,5 +151,30 @@ TEST(Explain, NamesWhatChanged) {
   EXPECT_TRUE(explain_miss(k1.fields, k1.files, file_key(f1)).empty());
 }
 
+// Secret-looking ARG/ENV values never appear in an explanation.
+TEST(Explain, HidesSecretLookingValues) {
+  ExecKeyInput a = sample_exec(), b = sample_exec();
+  a.args.push_back({"API_TOKEN", "hunter1"});
+  b.args.push_back({"API_TOKEN", "hunter2"});
+  a.env.push_back({"DB_PASSWORD", "pw-old"});
+  b.env.push_back({"DB_PASSWORD", "pw-new"});
+  b.args.push_back({"GITHUB_AUTH", "newauth"});
+  CacheKey ka = exec_key(a);
+  auto lines = explain_miss(ka.fields, ka.files, exec_key(b));
+  std::string all;
+  for (const auto& l : lines) all += l + "\n";
+  EXPECT_NE(all.find("ARG API_TOKEN changed"), std::string::npos) << all;
+  EXPECT_NE(all.find("ENV DB_PASSWORD changed"), std::string::npos) << all;
+  EXPECT_NE(all.find("ARG GITHUB_AUTH added"), std::string::npos) << all;
+  for (const char* secret : {"hunter1", "hunter2", "pw-old", "pw-new", "newauth"})
+    EXPECT_EQ(all.find(secret), std::string::npos) << secret << " printed in: " << all;
+  // A name that merely contains a word ("MONKEY") is not hidden.
+  ExecKeyInput c = sample_exec(), d = sample_exec();
+  c.args.push_back({"MONKEY", "1"});
+  d.args.push_back({"MONKEY", "2"});
+  CacheKey kc = exec_key(c);
+  EXPECT_EQ(explain_miss(kc.fields, kc.files, exec_key(d)), std::vector<std::string>{"ARG MONKEY changed from 1 to 2"});
+}
+
 }  // namespace
 }  // namespace ocbuild::solver

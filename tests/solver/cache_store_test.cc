@@ -87,13 +87,13 @@ TEST_F(DiskStoreTest, LastBuildRoundTripAndCorruption) {
   BuildId id{"/ctx", "Dockerfile", "final"};
   EXPECT_FALSE(store.last_build(id));
   LastBuild b;
-  b.steps.push_back({"[1/2] FROM busybox", Digest::of("k1"), {{"source.digest", "sha256:x"}}, {}});
-  b.steps.push_back({"[2/2] COPY . /", Digest::of("k2"), {{"content:sources", "y"}}, {{"main.c", Digest::of("m"), "file 0644"}, {"sub", Digest(), "dir 0755"}}});
+  b.steps.push_back({"[1/2] FROM busybox", Digest::of("k1"), {{"source.digest", "sha256:x"}}, {}, "stage-0/1"});
+  b.steps.push_back({"[2/2] COPY . /", Digest::of("k2"), {{"content:sources", "y"}}, {{"main.c", Digest::of("m"), "file 0644"}, {"sub", Digest(), "dir 0755"}}, "final/2"});
   store.save_last_build(id, b);
   ASSERT_TRUE(store.last_build(id));
   EXPECT_EQ(*store.last_build(id), b);
   EXPECT_FALSE(store.last_build(BuildId{"/ctx", "Dockerfile", "other"}));
-  write_file_atomic(store.last_build_path(id), "{\"version\":\"ocbuild-last-build-v1\",\"steps\":[{}]}");
+  write_file_atomic(store.last_build_path(id), "{\"version\":\"ocbuild-last-build-v2\",\"steps\":[{}]}");
   EXPECT_FALSE(store.last_build(id));
 }
 

@@ -32,11 +32,10 @@ class SolverTest : public ::testing::Test {
   }
   std::string ctx_dir() const { return tmp_.path() + "/ctx"; }
 
-  SolveResult solve(const std::string& dockerfile, RecordingProgress& progress) {
+  SolveResult solve(const std::string& dockerfile, RecordingProgress& progress, SolveOptions o = {}) {
     NoImages images;
     frontend::BuildPlan plan = frontend::plan(frontend::parse(dockerfile, "Dockerfile"), {}, images);
     BuildContext context(ctx_dir(), std::nullopt);
-    SolveOptions o;
     o.driver = snapshot::Driver::Native;
     o.source_date_epoch = 1700000000;
     Solver solver(store_, cache_, context, progress, o);
@@ -104,6 +103,41 @@ TEST_F(SolverTest, CopyParentsKeepTheMetadataOfTheDirectoryBelow) {
   EXPECT_EQ(st.st_mode & 07777, 0644u);
   ASSERT_EQ(::lstat((dirs[1] + "/home").c_str(), &st), 0);
   EXPECT_EQ(st.st_uid, 1000u) << "parents a COPY creates belong to the --chown user";
+}
+
+// SolveResult::steps says why each step ran, against the previous build
+// with the same BuildId; --no-cache-filter forces a stage's steps.
+TEST_F(SolverTest, StepsSayWhyTheyRan) {
+  const std::string file = "FROM scratch AS one\nCOPY a.txt /a\nCOPY b.txt /b\n";
+  SolveOptions o;
+  o.build_id = BuildId{ctx_dir(), "Dockerfile", ""};
+  RecordingProgress p1, p2, p3, p4;
+  SolveResult r1 = solve(file, p1, o);
+  ASSERT_EQ(r1.steps.size(), 2u);
+  EXPECT_EQ(r1.steps[0].name, "[one 2/3] COPY a.txt /a");
+  EXPECT_FALSE(r1.steps[0].cached);
+  EXPECT_EQ(r1.steps[0].reason, "first build of this target");
+
+  SolveResult r2 = solve(file, p2, o);
+  ASSERT_EQ(r2.steps.size(), 2u);
+  EXPECT_TRUE(r2.steps[0].cached && r2.steps[1].cached);
+
+  write_file_atomic(ctx_dir() + "/b.txt", "changed\n");
+  SolveResult r3 = solve(file, p3, o);
+  ASSERT_EQ(r3.steps.size(), 2u);
+  EXPECT_TRUE(r3.steps[0].cached);
+  EXPECT_FALSE(r3.steps[1].cached);
+  EXPECT_EQ(r3.steps[1].reason, "file b.txt changed");
+  bool shown = false;
+  for (const auto& e : p3.events()) shown |= e.text == "cache miss: file b.txt changed";
+  EXPECT_TRUE(shown) << "the reason is a progress line of the step";
+
+  o.no_cache_filter = {"one"};
+  SolveResult r4 = solve(file, p4, o);
+  ASSERT_EQ(r4.steps.size(), 2u);
+  EXPECT_EQ(r4.steps[0].reason, "--no-cache-filter one");
+  EXPECT_EQ(r4.steps[1].reason, "--no-cache-filter one");
+  EXPECT_EQ(r3.manifest.digest, r4.manifest.digest) << "forced steps make the same image";
 }
 
 }  // namespace

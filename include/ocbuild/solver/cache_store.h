@@ -33,6 +33,9 @@ struct StepRecord {
   Digest key;
   std::vector<KeyField> fields;
   std::vector<FileDigest> files;
+  // Where the step sits ("build/3": stage name or "stage-N", position in
+  // the stage): a later build compares the step at the same slot.
+  std::string slot;
   friend bool operator==(const StepRecord&, const StepRecord&) = default;
 };
 

@@ -28,6 +28,10 @@ namespace ocbuild::solver {
 
 struct SolveOptions {
   bool no_cache = false;                    // run every step (results are still stored)
+  std::vector<std::string> no_cache_filter; // run every step of these stages (name or index)
+  // When set, each missed step is explained against the previous build with
+  // this id, and this build's steps are saved as its last build on success.
+  std::optional<BuildId> build_id;
   std::optional<int64_t> source_date_epoch; // clamps mtimes; the image's created time
   snapshot::Driver driver = snapshot::Driver::Auto;
   exporter::CompressionOptions compression;
@@ -36,9 +40,17 @@ struct SolveOptions {
   snapshot::SshMap ssh;         // --ssh: for RUN --mount=type=ssh
 };
 
+// One step that had a progress entry (FROM an image, RUN, COPY, ADD).
+struct StepReport {
+  std::string name;    // "[build 2/4] RUN make"
+  bool cached = false;
+  std::string reason;  // why it ran ("file app/main.c changed"); empty when cached
+};
+
 struct SolveResult {
   Descriptor manifest;       // the target stage's image manifest, in the store
   std::string config_bytes;  // its config, as stored
+  std::vector<StepReport> steps;  // in progress order (step number)
 };
 
 // One build. Not thread safe; the references must outlive it.

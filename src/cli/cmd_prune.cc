@@ -1,0 +1,41 @@
+// `ocbuild prune [--all]`: removes cache records that can no longer hit
+// (their layer blob is gone, or they are corrupt) and, with --all, every
+// cache record, snapshot and unused RUN cache mount; then the blobs no tag
+// reaches. Images (tags) are never removed.
+#include <iostream>
+
+#include "cli/command.h"
+#include "cli/table.h"
+#include "ocbuild/core/content_store.h"
+#include "ocbuild/solver/store_prune.h"
+
+namespace ocbuild::cli {
+namespace {
+
+void line(const char* what, const solver::PartUsage& u) {
+  if (u.count) std::cout << "Deleted: " << u.count << " " << what << " (" << human_size(static_cast<int64_t>(u.bytes)) << ")\n";
+}
+
+void run(bool all, GlobalOptions& g) {
+  ContentStore store(g.store_root());
+  solver::PruneResult r = solver::prune_store(store, all);
+  if (r.busy) std::cerr << "note: a build holds the store; only stale cache records were removed\n";
+  if (r.blobs.deferred) std::cerr << "note: a build holds the store; unused blobs are kept\n";
+  line("cache records", r.records);
+  line("snapshots", r.snapshots);
+  line("cache mounts", r.cache_mounts);
+  solver::PartUsage blobs{r.blobs.blobs_removed, static_cast<uint64_t>(r.blobs.bytes_removed)};
+  line("blobs", blobs);
+  uint64_t total = r.records.bytes + r.snapshots.bytes + r.cache_mounts.bytes + blobs.bytes;
+  std::cout << "Total reclaimed space: " << human_size(static_cast<int64_t>(total)) << "\n";
+}
+
+RegisterCommand reg("prune", [](CLI::App& app, GlobalOptions& g) {
+  auto all = std::make_shared<bool>(false);
+  auto* sub = app.add_subcommand("prune", "remove unusable build cache and unreferenced blobs");
+  sub->add_flag("-a,--all", *all, "also every cache record, snapshot and unused RUN cache mount");
+  sub->callback([all, &g] { run(*all, g); });
+});
+
+}  // namespace
+}  // namespace ocbuild::cli

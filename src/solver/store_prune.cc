@@ -1,0 +1,139 @@
+#include "ocbuild/solver/store_prune.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <utility>
+
+#include "ocbuild/core/atomic_file.h"
+#include "ocbuild/core/error.h"
+#include "ocbuild/core/file_lock.h"
+#include "ocbuild/core/temp_dir.h"
+#include "ocbuild/snapshot/cache_mounts.h"
+#include "ocbuild/solver/cache_store.h"
+
+namespace ocbuild::solver {
+namespace {
+
+namespace fs = std::filesystem;
+using Inodes = std::set<std::pair<dev_t, ino_t>>;
+
+// Allocated bytes of a tree (not following symlinks); an inode already in
+// `seen` (a hard link) is not counted again.
+uint64_t tree_bytes(const std::string& path, Inodes& seen) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return 0;
+  uint64_t total = seen.insert({st.st_dev, st.st_ino}).second ? static_cast<uint64_t>(st.st_blocks) * 512 : 0;
+  if (!S_ISDIR(st.st_mode)) return total;
+  std::error_code ec;
+  for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec))
+    total += tree_bytes(it->path().string(), seen);
+  return total;
+}
+
+std::vector<std::string> children(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) out.push_back(it->path().string());
+  return out;
+}
+
+// Every cache record file (results and last builds).
+std::vector<std::string> record_files(const std::string& root) {
+  std::vector<std::string> out;
+  for (const auto& sub : children(root + "/cache/records"))
+    for (const auto& f : children(sub)) out.push_back(f);
+  for (const auto& f : children(root + "/cache/builds")) out.push_back(f);
+  return out;
+}
+
+// A result record that can never hit: unreadable, corrupt, of another
+// version, or whose layer blob is gone. Last-build records are kept.
+bool record_stale(const ContentStore& store, const std::string& path) {
+  fs::path p(path);
+  if (p.parent_path().filename() == "builds") return false;
+  try {
+    auto result = decode_result(Digest::parse("sha256:" + p.stem().string()), read_file(path));
+    return !result || (result->layer && !store.has(result->layer->blob.digest));
+  } catch (const Error&) {
+    return true;  // a name that is not a digest, or unreadable
+  }
+}
+
+void remove_counted(const std::string& path, PartUsage& usage) {
+  Inodes seen;
+  uint64_t bytes = tree_bytes(path, seen);
+  std::error_code ec;
+  if (fs::remove_all(path, ec) == static_cast<std::uintmax_t>(-1) || ec)
+    throw Error::io("prune: cannot remove " + path, ec.value());
+  ++usage.count;
+  usage.bytes += bytes;
+}
+
+// Committed snapshots and leftovers (active, tmp) of builds that died: each
+// moved out of the way first, so a reader never sees half a tree.
+void prune_snapshots(const std::string& root, PartUsage& usage) {
+  std::string snapshots = root + "/snapshots";
+  if (!fs::exists(snapshots)) return;
+  TempDir trash(".trash-", snapshots);
+  for (const char* part : {"committed", "active", "tmp"}) {
+    for (const auto& dir : children(snapshots + "/" + part)) {
+      std::string target = trash.path() + "/" + fs::path(dir).filename().string() + "-" + part;
+      if (std::rename(dir.c_str(), target.c_str()) != 0) throw Error::io("prune: cannot move " + dir, errno);
+      remove_counted(target, usage);
+    }
+  }
+}
+
+}  // namespace
+
+StoreUsage store_usage(const ContentStore& store) {
+  StoreUsage u;
+  Inodes seen;
+  for (const auto& blob : children(store.root() + "/blobs/sha256")) {
+    ++u.blobs.count;
+    u.blobs.bytes += tree_bytes(blob, seen);
+  }
+  for (const auto& dir : children(store.root() + "/snapshots/committed")) {
+    ++u.snapshots.count;
+    u.snapshots.bytes += tree_bytes(dir, seen);
+  }
+  for (const char* part : {"active", "tmp"})
+    for (const auto& dir : children(store.root() + "/snapshots/" + part)) u.snapshots.bytes += tree_bytes(dir, seen);
+  for (const auto& info : snapshot::CacheMounts(store.root()).list()) {
+    ++u.cache_mounts.count;
+    u.cache_mounts.bytes += info.size;
+  }
+  for (const auto& f : record_files(store.root())) {
+    ++u.cache_records.count;
+    u.cache_records.bytes += tree_bytes(f, seen);
+  }
+  return u;
+}
+
+PruneResult prune_store(ContentStore& store, bool all) {
+  PruneResult r;
+  if (all) {
+    auto no_builds = FileLock::try_lock(store.root() + "/gc.lock", FileLock::Mode::Exclusive);
+    r.busy = !no_builds;
+    if (no_builds) {
+      for (const auto& f : record_files(store.root())) remove_counted(f, r.records);
+      prune_snapshots(store.root(), r.snapshots);
+      snapshot::CacheMounts mounts(store.root());
+      size_t before = mounts.list().size();
+      r.cache_mounts.bytes = mounts.prune();
+      r.cache_mounts.count = before - mounts.list().size();
+    }
+  }  // the lock is dropped before the collection, which takes it itself
+  r.blobs = store.collect_garbage();
+  // After the collection, so records of the blobs it just removed go too.
+  if (!all || r.busy)
+    for (const auto& f : record_files(store.root()))
+      if (record_stale(store, f)) remove_counted(f, r.records);
+  return r;
+}
+
+}  // namespace ocbuild::solver
