@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "ocbuild/core/atomic_file.h"
+#include "ocbuild/core/error.h"
 #include "ocbuild/core/unique_fd.h"
 
 namespace ocbuild::cli {

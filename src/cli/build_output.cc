@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <map>
 
+#include "ocbuild/core/error.h"
 #include "ocbuild/core/temp_dir.h"
 #include "ocbuild/core/unique_fd.h"
 #include "ocbuild/export/image_save.h"

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "ocbuild/core/atomic_file.h"
+#include "ocbuild/core/error.h"
 #include "ocbuild/core/image_lookup.h"
 #include "ocbuild/core/temp_dir.h"
 #include "ocbuild/export/layer_applier.h"
