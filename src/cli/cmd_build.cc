@@ -1,8 +1,10 @@
 // `ocbuild build [-t TAG]... [-f FILE] [--build-arg K=V]... [--target T]
 // [--label K=V]... [--secret id=..] [--ssh default] [--no-cache] [--no-cache-filter STAGE]... [--explain] [--pull] [--progress MODE] [--source-date-epoch N]
-// [--iidfile F] [--snapshotter auto|overlay|native] CONTEXT`: parse, plan,
-// solve, then tag. The image digest goes to stdout; a failed build tags
-// nothing (tags are written only after the image is complete).
+// [--iidfile F] [--snapshotter auto|overlay|native] [-o OUTPUT]... [--push]
+// [--metadata-file F] [-q] [--jobs N] CONTEXT|-`: parse, plan, solve, then
+// write the outputs (build_output.h; inputs from stdin: build_input.h). The
+// image digest goes to stdout (stderr when an output uses stdout); a failed
+// build tags nothing (tags are written only after the image is complete).
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,10 +12,14 @@
 #include <map>
 #include <memory>
 
+#include "cli/build_input.h"
+#include "cli/build_metadata.h"
+#include "cli/build_output.h"
 #include "cli/command.h"
 #include "cli/layer_flags.h"
 #include "ocbuild/core/atomic_file.h"
 #include "ocbuild/core/content_store.h"
+#include "ocbuild/core/image_lookup.h"
 #include "ocbuild/core/image_ref.h"
 #include "ocbuild/frontend/ast.h"
 #include "ocbuild/frontend/build_plan.h"
@@ -45,6 +51,7 @@ struct BuildArgs {
   std::string iidfile;
   std::string snapshotter = "auto";
   LayerFlags layer;
+  OutputFlags out;
 };
 
 std::map<std::string, std::string> parse_build_args(const std::vector<std::string>& items) {
@@ -77,30 +84,54 @@ void print_explanation(const std::vector<solver::StepReport>& steps, std::ostrea
   for (const auto& s : steps) out << "  " << s.name << ": " << (s.cached ? "CACHED" : "ran: " + s.reason) << "\n";
 }
 
+// Only the host's platform can be built (RUN executes natively).
+void check_platform(const std::optional<std::string>& spec) {
+  if (!spec) return;
+  Platform want = normalize_platform(frontend::parse_platform_spec(*spec)), host = normalize_platform(host_platform());
+  if (want.os == host.os && want.architecture == host.architecture && platform_matches(host, want)) return;
+  throw Error(ErrorCode::Invalid, "--platform " + *spec + ": only the host platform " + platform_string(host) +
+                                      " can be built");
+}
+
+void finish(const BuildArgs& a, ContentStore& store, const Descriptor& manifest, const std::vector<std::string>& refs,
+            const std::vector<BuildOutput>& outputs) {
+  OutputResult written = write_outputs(store, manifest, outputs, refs, a.out.registry);
+  if (!a.iidfile.empty()) write_file_atomic(a.iidfile, manifest.digest.str());
+  if (!a.out.metadata_file.empty())
+    write_metadata_file(a.out.metadata_file,
+                        {manifest, read_image(store, manifest).manifest.config.digest, a.tags, written.pushed});
+}
+
 void run_build(BuildArgs& a, const GlobalOptions& g) {
+  if (a.out.quiet) a.progress = "quiet";
+  check_platform(a.platform);
   auto mode = solver::parse_progress_mode(a.progress);
   if (!mode) throw Error(ErrorCode::Invalid, "unknown --progress mode \"" + a.progress + "\"");
   auto driver = snapshot::parse_driver(a.snapshotter);
   if (!driver) throw Error(ErrorCode::Invalid, "unknown --snapshotter \"" + a.snapshotter + "\"");
   std::vector<std::string> refs;
   for (const auto& t : a.tags) refs.push_back(parse_tag_ref(t).ref_name());  // bad tags fail before building
-  std::string dockerfile = a.file.empty() ? a.context + "/Dockerfile" : a.file;
+  std::vector<BuildOutput> outputs = plan_outputs(a.out.outputs, a.out.push, !refs.empty());
+  std::ostream& result_out = writes_stdout(outputs) ? std::cerr : std::cout;
 
   ContentStore store(g.store_root());
+  BuildInput input = open_build_input(a.context, a.file, store.root(), STDIN_FILENO);
+  const std::string& dockerfile = input.dockerfile;
   FileLock lease = store.lease();  // no garbage collection while blobs are unreferenced
   solver::StoreImageResolver resolver(store, a.pull);
   frontend::BuildPlan plan = make_plan(a, dockerfile, resolver);
-  auto progress = solver::make_progress_sink(*mode, std::cerr, STDERR_FILENO, std::cout);
+  auto progress = solver::make_progress_sink(*mode, std::cerr, STDERR_FILENO, result_out);
   for (const auto& w : plan.warnings) progress->warning(w.message, w.range);
 
-  solver::BuildContext context = solver::BuildContext::open(a.context, dockerfile, store.root());
+  solver::BuildContext& context = *input.context;
   solver::DiskCacheStore cache(store.root(), [&store](const Digest& d) { return store.has(d); });
   solver::SolveOptions options;
   options.no_cache = a.no_cache;
   options.no_cache_filter = a.no_cache_filter;
-  options.build_id = solver::BuildId{std::filesystem::canonical(a.context).string(),
-                                     std::filesystem::absolute(dockerfile).lexically_normal().string(),
-                                     a.target.value_or("")};
+  if (a.context != "-" && a.file != "-")  // a stream from stdin has no previous build to compare with
+    options.build_id = solver::BuildId{std::filesystem::canonical(a.context).string(),
+                                       std::filesystem::absolute(dockerfile).lexically_normal().string(),
+                                       a.target.value_or("")};
   for (const auto& kv : a.labels) {
     auto eq = kv.find('=');
     options.labels[kv.substr(0, eq)] = eq == std::string::npos ? "" : kv.substr(eq + 1);
@@ -111,25 +142,26 @@ void run_build(BuildArgs& a, const GlobalOptions& g) {
   options.driver = *driver;
   options.secrets = snapshot::parse_secret_flags(a.secrets);
   options.ssh = snapshot::parse_ssh_flags(a.ssh);
+  options.jobs = a.out.jobs;
   solver::Solver solver(store, cache, context, *progress, options);
   std::stop_source stop;
   solver::SignalStopper on_signal(stop);  // Ctrl-C kills the running step; nothing is tagged
   solver::SolveResult result = solver.solve(plan, stop.get_token());
   context.save_stat_cache();
 
-  for (const auto& ref : refs) store.tag(ref, result.manifest);
-  if (!a.iidfile.empty()) write_file_atomic(a.iidfile, result.manifest.digest.str());
+  finish(a, store, result.manifest, refs, outputs);
   progress->image_done(result.manifest.digest, refs);
   if (a.explain) print_explanation(result.steps, std::cerr);
-  if (*mode != solver::ProgressMode::Quiet) std::cout << result.manifest.digest.str() << "\n";
+  if (*mode != solver::ProgressMode::Quiet) result_out << result.manifest.digest.str() << "\n";
 }
 
 RegisterCommand reg("build", [](CLI::App& app, GlobalOptions& g) {
   auto a = std::make_shared<BuildArgs>();
   auto* sub = app.add_subcommand("build", "build an image from a Dockerfile and a context directory");
-  sub->add_option("context", a->context, "build context directory")->required()->check(CLI::ExistingDirectory);
+  sub->add_option("context", a->context, "build context directory, or - for a tar (or a Dockerfile) on stdin")
+      ->required();
   sub->add_option("-t,--tag", a->tags, "name[:tag] for the image (repeatable)");
-  sub->add_option("-f,--file", a->file, "the Dockerfile (default: CONTEXT/Dockerfile)");
+  sub->add_option("-f,--file", a->file, "the Dockerfile (default: CONTEXT/Dockerfile; - for stdin)");
   sub->add_option("--build-arg", a->build_args, "K=V build argument (repeatable)");
   sub->add_option("--label", a->labels, "K=V label on the image (repeatable)");
   sub->add_option("--secret", a->secrets, "id=ID[,src=PATH|,env=VAR]: a secret for RUN --mount=type=secret");
@@ -144,6 +176,7 @@ RegisterCommand reg("build", [](CLI::App& app, GlobalOptions& g) {
   sub->add_option("--iidfile", a->iidfile, "write the image digest to this file");
   sub->add_option("--snapshotter", a->snapshotter, "auto, overlay or native");
   a->layer.add_to(*sub);
+  add_output_flags(sub, a->out);
   sub->callback([a, &g] { run_build(*a, g); });
 });
 

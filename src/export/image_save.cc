@@ -71,9 +71,11 @@ std::vector<ArchiveEntry> docker_archive_entries(const ContentStore& store, cons
   }
   nlohmann::json m = {{"Config", config_name}, {"Layers", layers}, {"RepoTags", nlohmann::json::array()}};
   nlohmann::json repositories = nlohmann::json::object();
-  if (!req.ref_name.empty()) {
-    m["RepoTags"].push_back(req.ref_name);
-    ImageRef ref = parse_tag_ref(req.ref_name);
+  std::vector<std::string> names = req.more_ref_names;
+  if (!req.ref_name.empty()) names.insert(names.begin(), req.ref_name);
+  for (const auto& name : names) {
+    m["RepoTags"].push_back(name);
+    ImageRef ref = parse_tag_ref(name);
     if (!diff_ids.empty()) repositories[ref.name][ref.tag] = diff_ids.back().hex();
   }
   entries.push_back({"manifest.json", nlohmann::json::array({m}).dump(), "", false, -1});

@@ -122,7 +122,7 @@ SolveResult Solver::solve(const frontend::BuildPlan& plan, std::stop_token stop)
   snapshot::CacheMounts cache_mounts(store_.root());
   std::string created =
       exporter::rfc3339_utc(options_.source_date_epoch.value_or(static_cast<int64_t>(std::time(nullptr))));
-  Scheduler scheduler;
+  Scheduler scheduler(options_.jobs);
   std::stop_callback forward(stop, [&scheduler] { scheduler.stop_source().request_stop(); });
   std::map<size_t, size_t> job_of;  // stage index -> job index
   for (size_t index : plan.kept) {

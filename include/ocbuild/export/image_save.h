@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ocbuild/core/content_store.h"
 
@@ -23,6 +24,7 @@ SaveFormat parse_save_format(std::string_view text);
 struct SaveRequest {
   Descriptor target;     // a manifest or index in the store
   std::string ref_name;  // "name:tag" recorded in the output, or "" for none
+  std::vector<std::string> more_ref_names;  // docker archive only: further RepoTags
 };
 
 void save_image(const ContentStore& store, const SaveRequest& request, SaveFormat format, const std::string& out_path);

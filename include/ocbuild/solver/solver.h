@@ -38,6 +38,7 @@ struct SolveOptions {
   std::map<std::string, std::string> labels;  // --label: set on the final image's config
   snapshot::SecretMap secrets;  // --secret: for RUN --mount=type=secret
   snapshot::SshMap ssh;         // --ssh: for RUN --mount=type=ssh
+  size_t jobs = 0;              // --jobs: stages at once (0: the number of cores)
 };
 
 // One step that had a progress entry (FROM an image, RUN, COPY, ADD).
