@@ -73,8 +73,8 @@ TEST_F(Cache, ExplainSaysWhichFileOrArgChanged) {
   write_file_atomic(ctx + "/app/main.c", "two\n");
   r = build("--explain " + ctx);
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_NE(r.output.find("cache miss: file main.c changed"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("COPY app/ /app/: ran: file main.c changed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("cache miss: file app/main.c changed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("COPY app/ /app/: ran: file app/main.c changed"), std::string::npos) << r.output;
 
   r = build("--build-arg V=2 --build-arg API_TOKEN=s3cr3t-value " + ctx);
   ASSERT_EQ(r.status, 0) << r.output;

@@ -63,8 +63,13 @@ TEST_F(Prune, RemovesRecordsWhoseBlobIsGone) {
   EXPECT_EQ(du_count(ocb("du").output, "cache records"), records);
   auto p = ocb("prune");
   ASSERT_EQ(p.status, 0) << p.output;
-  EXPECT_NE(p.output.find("Deleted: 1 cache records"), std::string::npos) << p.output;
-  EXPECT_EQ(du_count(ocb("du").output, "cache records"), records - 1);
+  // At least the RUN's record goes (the suite's store may hold other stale
+  // ones), and du counts exactly as many fewer records as prune says.
+  auto at = p.output.find("Deleted: ");
+  ASSERT_NE(at, std::string::npos) << p.output;
+  long deleted = std::stol(p.output.substr(at + 9));
+  EXPECT_GE(deleted, 1) << p.output;
+  EXPECT_EQ(du_count(ocb("du").output, "cache records"), records - deleted);
   r = ocb("build --progress plain -t stale:2 " + ctx);
   ASSERT_EQ(r.status, 0) << r.output;
 }
