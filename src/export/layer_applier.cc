@@ -100,23 +100,14 @@ class Applier {
   UniqueFd write_file(archive* a, archive_entry* e, int dir, const std::string& name, const std::string& path) {
     UniqueFd fd(::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!fd) throw Error::io("create " + path, errno);
-    const void* buf = nullptr;
-    size_t size = 0;
-    la_int64_t offset = 0;
-    for (;;) {
-      int rc = archive_read_data_block(a, &buf, &size, &offset);
-      if (rc == ARCHIVE_EOF) break;
-      if (rc != ARCHIVE_OK) {
-        const char* msg = archive_error_string(a);
-        throw Error(ErrorCode::Invalid, "layer " + layer_ + ", " + path + ": " + (msg ? msg : "damaged data"));
-      }
+    for_each_data_block(a, "layer " + layer_ + ", " + path, [&](const void* buf, size_t size, int64_t offset) {
       for (size_t done = 0; done < size;) {
         ssize_t n = ::pwrite(fd.get(), static_cast<const char*>(buf) + done, size - done, offset + done);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) throw Error::io("write " + path, errno);
         done += static_cast<size_t>(n);
       }
-    }
+    });
     // Sparse entries may end in a hole: the size comes from the header.
     if (::ftruncate(fd.get(), archive_entry_size(e)) != 0) throw Error::io("truncate " + path, errno);
     return fd;

@@ -26,18 +26,7 @@ EntryType type_of(archive_entry* e) {
 
 Digest hash_data(archive* a, const std::string& what) {
   Hasher h;
-  const void* buf = nullptr;
-  size_t size = 0;
-  la_int64_t offset = 0;
-  for (;;) {
-    int rc = archive_read_data_block(a, &buf, &size, &offset);
-    if (rc == ARCHIVE_EOF) break;
-    if (rc != ARCHIVE_OK) {
-      const char* msg = archive_error_string(a);
-      throw Error(ErrorCode::Invalid, what + ": " + (msg ? msg : "damaged data"));
-    }
-    h.update(buf, size);
-  }
+  for_each_data_block(a, what, [&](const void* buf, size_t size, int64_t) { h.update(buf, size); });
   return h.finish();
 }
 

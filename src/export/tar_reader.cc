@@ -29,6 +29,22 @@ archive_entry* next_layer_entry(archive* a, const std::string& what) {
   return entry;
 }
 
+void for_each_data_block(archive* a, const std::string& what,
+                         const std::function<void(const void* data, size_t size, int64_t offset)>& block) {
+  const void* buf = nullptr;
+  size_t size = 0;
+  la_int64_t offset = 0;
+  for (;;) {
+    int rc = archive_read_data_block(a, &buf, &size, &offset);
+    if (rc == ARCHIVE_EOF) return;
+    if (rc != ARCHIVE_OK) {
+      const char* msg = archive_error_string(a);
+      throw Error(ErrorCode::Invalid, what + ": " + (msg ? msg : "damaged data"));
+    }
+    block(buf, size, offset);
+  }
+}
+
 std::string normalize_entry_name(const char* raw) {
   std::string p = raw ? raw : "";
   while (p.rfind("./", 0) == 0) p.erase(0, 2);

@@ -17,26 +17,18 @@ namespace ocbuild::registry {
 namespace {
 
 using ocbuild::testing::RegistryServer;
+using ocbuild::testing::RegistrySuite;
 using ocbuild::testing::run_command;
 
 constexpr const char* kUser = "builder";
 constexpr const char* kPassword = "Tr0ub4dor-and-3";
 constexpr const char* kWrong = "wrong-Pa55word-xyz";
 
-class AuthRegistryTest : public ::testing::Test {
+class AuthRegistryTest : public RegistrySuite<AuthRegistryTest> {
+ public:
+  static RegistryServer::Options registry_options() { return {kUser, kPassword}; }
+
  protected:
-  static void SetUpTestSuite() {
-    std::string why;
-    server_ = RegistryServer::start({kUser, kPassword}, &why).release();
-    if (!server_) why_ = new std::string(why);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    if (!server_) GTEST_SKIP() << *why_;
-  }
   Client client(std::optional<Credentials> creds) const {
     ClientOptions o;
     o.credentials = std::move(creds);
@@ -50,12 +42,8 @@ class AuthRegistryTest : public ::testing::Test {
   }
   std::string config_path() const { return config_dir_.path() + "/config.json"; }
 
-  static RegistryServer* server_;
-  static std::string* why_;
   TempDir config_dir_{"ocbuild-dockercfg-"};
 };
-RegistryServer* AuthRegistryTest::server_ = nullptr;
-std::string* AuthRegistryTest::why_ = nullptr;
 
 TEST_F(AuthRegistryTest, RightCredentialsPushAndPull) {
   Client c = client(Credentials{kUser, kPassword});

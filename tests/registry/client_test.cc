@@ -19,6 +19,7 @@ namespace ocbuild::registry {
 namespace {
 
 using ocbuild::testing::RegistryServer;
+using ocbuild::testing::RegistrySuite;
 using json = nlohmann::json;
 
 std::string blob_bytes(size_t size, unsigned seed) {
@@ -65,31 +66,15 @@ std::string push_image(const Client& c, const std::string& arch, const std::stri
   return manifest;
 }
 
-class ClientTest : public ::testing::Test {
+class ClientTest : public RegistrySuite<ClientTest> {
  protected:
-  static void SetUpTestSuite() {
-    std::string why;
-    server_ = RegistryServer::start({}, &why).release();
-    if (!server_) why_ = new std::string(why);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    if (!server_) GTEST_SKIP() << *why_;
-  }
   Client client(const std::string& repo, int64_t chunk = 0) const {
     ClientOptions o;
     o.use_credential_store = false;
     o.chunk_size = chunk;
     return Client(server_->host(), repo, o);
   }
-  static RegistryServer* server_;
-  static std::string* why_;
 };
-RegistryServer* ClientTest::server_ = nullptr;
-std::string* ClientTest::why_ = nullptr;
 
 TEST_F(ClientTest, PushAndPullManifestAndBlobs) {
   Client c = client("app");

@@ -19,6 +19,7 @@ namespace {
 using ocbuild::testing::make_registry_image;
 using ocbuild::testing::make_registry_index;
 using ocbuild::testing::RegistryServer;
+using ocbuild::testing::RegistrySuite;
 using ocbuild::testing::run_command;
 
 PullOptions for_platform(const std::string& arch) {
@@ -33,31 +34,15 @@ size_t entries_in(const std::string& dir) {
   return n;
 }
 
-class PullPushTest : public ::testing::Test {
+class PullPushTest : public RegistrySuite<PullPushTest> {
  protected:
-  static void SetUpTestSuite() {
-    std::string why;
-    server_ = RegistryServer::start({}, &why).release();
-    if (!server_) why_ = new std::string(why);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    if (!server_) GTEST_SKIP() << *why_;
-  }
   Reference ref(const std::string& repo_tag) const { return Reference::parse(server_->host() + "/" + repo_tag); }
   std::string host() const { return server_->host(); }
 
-  static RegistryServer* server_;
-  static std::string* why_;
   TempDir dir_{"ocbuild-pullpush-"};
   ContentStore src_{dir_.path() + "/src"};
   ContentStore dst_{dir_.path() + "/dst"};
 };
-RegistryServer* PullPushTest::server_ = nullptr;
-std::string* PullPushTest::why_ = nullptr;
 
 TEST_F(PullPushTest, PushThenPullIntoEmptyStore) {
   Descriptor local = make_registry_image(src_, "amd64", "round-trip", "app:1");

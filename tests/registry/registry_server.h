@@ -15,6 +15,8 @@
 #include <string>
 #include <thread>
 
+#include <gtest/gtest.h>
+
 #include "ocbuild/core/temp_dir.h"
 #include "ocbuild/registry/transport.h"
 #include "support/test_env.h"
@@ -144,6 +146,33 @@ class RegistryServer {
   TempDir dir_;
   int port_ = 0;
   pid_t pid_ = -1;
+};
+
+// A fixture with one registry for the whole suite (Derived::registry_options()
+// says how it is set up); its tests skip, saying why, when it cannot start.
+template <typename Derived>
+class RegistrySuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string why;
+    server_ = RegistryServer::start(Derived::registry_options(), &why).release();
+    if (!server_) why_ = why;
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    if (!server_) GTEST_SKIP() << why_;
+  }
+
+ public:
+  static RegistryServer::Options registry_options() { return {}; }
+
+ protected:
+
+  static inline RegistryServer* server_ = nullptr;
+  static inline std::string why_;
 };
 
 }  // namespace ocbuild::testing
