@@ -86,8 +86,10 @@ class TreeWriter {
         break;
       }
     }
-    uid_t uid = p_.chown ? p_.chown->first : p_.keep_owner ? e.st.st_uid : 0;
-    gid_t gid = p_.chown ? p_.chown->second : p_.keep_owner ? e.st.st_gid : 0;
+    std::pair<uint32_t, uint32_t> kept{0, 0};  // from a stage: as the container sees it there
+    if (!p_.chown && p_.keep_owner) kept = lower_.owner_view().owner(from, e.st);
+    uid_t uid = p_.chown ? p_.chown->first : kept.first;
+    gid_t gid = p_.chown ? p_.chown->second : kept.second;
     std::optional<mode_t> mode;
     if (e.type != EntryType::Symlink) mode = p_.chmod.value_or(e.st.st_mode & 07777);
     set_owner_mode(to, uid, gid, mode);
