@@ -15,7 +15,9 @@ using Xattrs = std::map<std::string, std::string>;
 // An owner the snapshotter could not set (an id outside the user namespace's
 // mapping, e.g. 65534 when only uid 0 is mapped) is kept in this xattr as
 // "uid:gid" on the file, which it leaves owned by 0:0; the layer writer and
-// the diffs use it as the file's owner. Never image content.
+// the diffs use it as the file's owner. Never image content. Limits: a
+// symlink takes no user xattr (its owner stays lost, with a warning), and a
+// RUN's chown of such a file to 0:0 cannot be told from no chown.
 inline constexpr const char* kKeptOwnerXattr = "user.ocbuild.owner";
 
 // The kept owner of `path` whose owner on disk is uid:gid: only a file still
