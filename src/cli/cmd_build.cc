@@ -78,6 +78,18 @@ frontend::BuildPlan make_plan(const BuildArgs& a, const std::string& dockerfile,
   return frontend::plan(ast, po, resolver);
 }
 
+// What --explain compares with: the last build of the same context dir,
+// Dockerfile and --target. A Dockerfile from stdin (-f -) has no path: it
+// is "-", so the next `-f -` build of the same context explains its misses
+// against this one, edits of the Dockerfile included (keying by its content
+// would make every edit a "first build"). A context from stdin has no
+// directory to name the target by: no record.
+std::optional<solver::BuildId> build_id(const BuildArgs& a, const std::string& dockerfile) {
+  if (a.context == "-") return std::nullopt;
+  std::string file = a.file == "-" ? "-" : std::filesystem::absolute(dockerfile).lexically_normal().string();
+  return solver::BuildId{std::filesystem::canonical(a.context).string(), file, a.target.value_or("")};
+}
+
 // --explain: one line per step, after the build.
 void print_explanation(const std::vector<solver::StepReport>& steps, std::ostream& out) {
   out << "\ncache explanation:\n";
@@ -128,10 +140,7 @@ void run_build(BuildArgs& a, const GlobalOptions& g) {
   solver::SolveOptions options;
   options.no_cache = a.no_cache;
   options.no_cache_filter = a.no_cache_filter;
-  if (a.context != "-" && a.file != "-")  // a stream from stdin has no previous build to compare with
-    options.build_id = solver::BuildId{std::filesystem::canonical(a.context).string(),
-                                       std::filesystem::absolute(dockerfile).lexically_normal().string(),
-                                       a.target.value_or("")};
+  options.build_id = build_id(a, dockerfile);
   for (const auto& kv : a.labels) {
     auto eq = kv.find('=');
     options.labels[kv.substr(0, eq)] = eq == std::string::npos ? "" : kv.substr(eq + 1);

@@ -3,6 +3,7 @@
 #include <sys/xattr.h>
 
 #include <cerrno>
+#include <charconv>
 
 #include "ocbuild/core/error.h"
 
@@ -23,7 +24,37 @@ std::string get_xattr(const std::string& path, const std::string& name) {
 
 bool is_non_image_xattr(std::string_view name) {
   return name.rfind("trusted.overlay.", 0) == 0 || name.rfind("user.overlay.", 0) == 0 ||
-         name == "security.selinux";
+         name == "security.selinux" || name == kKeptOwnerXattr;
+}
+
+std::optional<std::pair<uint32_t, uint32_t>> read_kept_owner(const std::string& path, uint32_t uid, uint32_t gid) {
+  if (uid != 0 || gid != 0) return std::nullopt;
+  char value[64];
+  ssize_t len = ::lgetxattr(path.c_str(), kKeptOwnerXattr, value, sizeof value);
+  if (len < 0) {
+    if (errno == ENODATA || errno == ENOTSUP || errno == EOPNOTSUPP || errno == ERANGE) return std::nullopt;
+    throw Error::io(std::string("lgetxattr ") + kKeptOwnerXattr + " of " + path, errno);
+  }
+  const char* end = value + len;
+  uint32_t u = 0, g = 0;
+  auto r = std::from_chars(value, end, u);
+  if (r.ec != std::errc() || r.ptr == end || *r.ptr != ':') return std::nullopt;
+  auto r2 = std::from_chars(r.ptr + 1, end, g);
+  if (r2.ec != std::errc() || r2.ptr != end) return std::nullopt;
+  return std::make_pair(u, g);
+}
+
+bool write_kept_owner(const std::string& path, uint32_t uid, uint32_t gid) {
+  std::string value = std::to_string(uid) + ":" + std::to_string(gid);
+  if (::lsetxattr(path.c_str(), kKeptOwnerXattr, value.data(), value.size(), 0) == 0) return true;
+  if (errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP) return false;
+  throw Error::io(std::string("lsetxattr ") + kKeptOwnerXattr + " on " + path, errno);
+}
+
+void clear_kept_owner(const std::string& path) {
+  if (::lremovexattr(path.c_str(), kKeptOwnerXattr) == 0) return;
+  if (errno == ENODATA || errno == ENOTSUP || errno == EOPNOTSUPP || errno == EPERM) return;
+  throw Error::io(std::string("lremovexattr ") + kKeptOwnerXattr + " of " + path, errno);
 }
 
 Xattrs read_image_xattrs(const std::string& path) {

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "ocbuild/core/error.h"
+#include "ocbuild/core/xattrs.h"
 #include "rooted_dir.h"
 #include "tar_reader.h"
 
@@ -27,9 +28,10 @@ struct PendingDir {
   struct timespec mtime;
 };
 
+// overlayfs bookkeeping and kept owners are never taken from a layer.
 bool overlay_xattr(const char* name) {
   std::string n = name;
-  return n.rfind("trusted.overlay.", 0) == 0 || n.rfind("user.overlay.", 0) == 0;
+  return n.rfind("trusted.overlay.", 0) == 0 || n.rfind("user.overlay.", 0) == 0 || n == kKeptOwnerXattr;
 }
 
 class Applier {
@@ -153,6 +155,9 @@ class Applier {
     gid_t gid = static_cast<gid_t>(archive_entry_gid(e));
     if (::fchownat(dir, name.c_str(), uid, gid, AT_SYMLINK_NOFOLLOW) == 0) return;
     if (::geteuid() == 0 && errno != EINVAL) throw Error::io("chown " + path, errno);
+    // EINVAL: an id the namespace does not map; the file stays 0:0.
+    std::string proc = "/proc/self/fd/" + std::to_string(dir) + "/" + name;
+    if (errno == EINVAL && options_.keep_unmapped_owners && write_kept_owner(proc, uid, gid)) return;
     if (!owner_warned_) warn("cannot set owners (first: " + path + "), files keep the caller's");
     owner_warned_ = true;
   }

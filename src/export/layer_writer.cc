@@ -102,11 +102,15 @@ class TarWriter {
     archive_entry_set_mtime(entry, options_.source_date_epoch.value_or(0), 0);
   }
 
+  // The COPY owners first, then an owner the snapshotter had to keep in an
+  // xattr (core/xattrs.h), then the one on disk.
   std::pair<uint32_t, uint32_t> owner_of(const SourceEntry& e) const {
-    if (!options_.owners) return {e.st.st_uid, e.st.st_gid};
-    if (auto it = options_.owners->find(e.path); it != options_.owners->end()) return it->second;
+    if (options_.owners) {
+      if (auto it = options_.owners->find(e.path); it != options_.owners->end()) return it->second;
+    }
+    if (auto kept = read_kept_owner(e.abs_path, e.st.st_uid, e.st.st_gid)) return *kept;
     uid_t self = ::geteuid();
-    if (self != 0 && e.st.st_uid == self) return {0, 0};
+    if (options_.owners && self != 0 && e.st.st_uid == self) return {0, 0};
     return {e.st.st_uid, e.st.st_gid};
   }
 

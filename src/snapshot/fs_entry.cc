@@ -39,6 +39,7 @@ std::optional<FileState> read_state(const std::string& path) {
   }
   FileState s;
   s.mode = st.stx_mode, s.uid = st.stx_uid, s.gid = st.stx_gid;
+  if (auto kept = read_kept_owner(path, s.uid, s.gid)) s.uid = kept->first, s.gid = kept->second, s.owner_kept = true;
   s.size = S_ISDIR(st.stx_mode) ? 0 : static_cast<int64_t>(st.stx_size);
   s.mtime_ns = ns(st.stx_mtime), s.ctime_ns = ns(st.stx_ctime);
   if (st.stx_mask & STATX_BTIME) s.btime_ns = ns(st.stx_btime);

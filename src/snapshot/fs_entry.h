@@ -20,7 +20,8 @@ using Xattrs = ocbuild::Xattrs;
 
 struct FileState {
   uint32_t mode = 0;  // st_mode: type and permissions
-  uint32_t uid = 0, gid = 0;
+  uint32_t uid = 0, gid = 0;  // the image's: a kept owner (core/xattrs.h) if any
+  bool owner_kept = false;    // uid/gid come from the kept owner (on disk: 0:0)
   int64_t size = 0;
   int64_t mtime_ns = 0, ctime_ns = 0;
   uint64_t ino = 0, nlink = 0, rdev = 0;

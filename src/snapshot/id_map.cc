@@ -10,6 +10,7 @@
 #include <fstream>
 #include <optional>
 
+#include "ocbuild/core/digest.h"
 #include "ocbuild/core/error.h"
 #include "ocbuild/core/unique_fd.h"
 
@@ -122,6 +123,18 @@ bool id_mapped(const std::vector<IdRange>& ranges, uint32_t id) {
   for (auto& r : ranges)
     if (id >= r.inside && id - r.inside < r.count) return true;
   return false;
+}
+
+std::string id_map_tag(const IdMapPlan& plan) {
+  if (plan.uids.size() == 1 && plan.gids.size() == 1 && plan.uids[0].inside == 0 && plan.uids[0].outside == 0 &&
+      plan.uids[0].count == kRootRange && plan.gids[0].inside == 0 && plan.gids[0].outside == 0 &&
+      plan.gids[0].count == kRootRange)
+    return "";
+  Hasher h;
+  h.field("ocbuild-idmap-v1", "");
+  h.field("uid_map", map_text(plan.uids));
+  h.field("gid_map", map_text(plan.gids));
+  return "-m" + h.finish().hex().substr(0, 12);
 }
 
 }  // namespace ocbuild::snapshot

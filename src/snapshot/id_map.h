@@ -35,4 +35,10 @@ void apply_id_maps(pid_t pid, const IdMapPlan& plan);
 
 bool id_mapped(const std::vector<IdRange>& ranges, uint32_t id);
 
+// A short name for the mapping ("" for host root's identity map, else "-m"
+// and 12 hex digits of a hash of both maps): files unpacked under one
+// mapping hold host owners that mean other container ids under another, so
+// snapshots are kept apart by it.
+std::string id_map_tag(const IdMapPlan& plan);
+
 }  // namespace ocbuild::snapshot

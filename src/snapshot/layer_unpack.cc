@@ -37,6 +37,7 @@ void unpack_layer(const std::string& blob_path, const std::string& layer_name, c
   exporter::ApplyOptions options;
   options.layer_name = layer_name;
   options.create_devices = create_devices;
+  options.keep_unmapped_owners = true;
   auto applied = exporter::apply_layer(blob_path, dir, options);
   if (applied.whiteouts == 0) return;
   for (const auto& entry : exporter::read_layer_entries(blob_path)) {

@@ -63,8 +63,8 @@ CommitResult SnapshotStore::commit(ActiveSnapshot& active, const exporter::Layer
   store_.ingest_file(blob_path, layer.blob.digest, layer.blob.size);
   Digest chain = chain_id_next(s.parent ? &*s.parent : nullptr, layer.diff_id);
   if (s.driver == Driver::Overlay && !has(chain)) {
-    FileLock lock(root_ + "/locks/" + chain.hex() + ".lock");
-    std::string final_dir = root_ + "/committed/" + chain.hex();
+    FileLock lock(lock_path(chain));
+    std::string final_dir = committed_dir(chain);
     std::string keep = s.dir + "/keep";
     as_container_root([&] {
       if (has(chain)) return std::string();

@@ -15,6 +15,7 @@
 #include "ocbuild/snapshot/chain_id.h"
 #include "ocbuild/snapshot/executor.h"
 #include "snapshot/active_state.h"
+#include "snapshot/id_map.h"
 #include "snapshot/layer_unpack.h"
 #include "snapshot/snapshot_meta.h"
 #include "snapshot/tree_copy.h"
@@ -36,19 +37,30 @@ void make_dir(const std::string& path) {
 }  // namespace
 
 SnapshotStore::SnapshotStore(ContentStore& store, Driver driver)
-    : store_(store), driver_(pick_driver(driver)), root_(store.root() + "/snapshots") {
+    : store_(store),
+      driver_(pick_driver(driver)),
+      root_(store.root() + "/snapshots"),
+      tag_(::geteuid() == 0 ? std::string() : id_map_tag(plan_id_maps())) {
   for (const char* sub : {"committed", "active", "tmp", "locks"}) make_dirs(root_ + "/" + sub);
 }
 
+std::string SnapshotStore::committed_dir(const Digest& chain_id) const {
+  return root_ + "/committed/" + chain_id.hex() + tag_;
+}
+
+std::string SnapshotStore::lock_path(const Digest& chain_id) const {
+  return root_ + "/locks/" + chain_id.hex() + tag_ + ".lock";
+}
+
 bool SnapshotStore::has(const Digest& chain_id) const {
-  return read_meta(root_ + "/committed/" + chain_id.hex()).has_value();
+  return read_meta(committed_dir(chain_id)).has_value();
 }
 
 std::vector<std::string> SnapshotStore::layer_dirs(const Digest& chain_id) const {
   std::vector<std::string> dirs;
   std::optional<Digest> next = chain_id;
   while (next) {
-    std::string dir = root_ + "/committed/" + next->hex();
+    std::string dir = committed_dir(*next);
     auto meta = read_meta(dir);
     if (!meta) throw Error(ErrorCode::NotFound, "no committed snapshot " + next->str() + " in " + root_);
     dirs.push_back(dir + "/fs");
@@ -75,9 +87,9 @@ void SnapshotStore::ensure_layer(const std::optional<Digest>& parent, const Laye
   if (has(chain)) return;
   if (!store_.has(layer.blob.digest))
     throw Error(ErrorCode::NotFound, "layer blob " + layer.blob.digest.str() + " is not in " + store_.root());
-  FileLock lock(root_ + "/locks/" + chain.hex() + ".lock");
+  FileLock lock(lock_path(chain));
   if (has(chain)) return;
-  std::string final_dir = root_ + "/committed/" + chain.hex();
+  std::string final_dir = committed_dir(chain);
   bool host_root = ::geteuid() == 0;
   std::string blob = store_.blob_path(layer.blob.digest);
   std::string tmp_root = root_ + "/tmp";

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "ocbuild/core/error.h"
+#include "ocbuild/core/xattrs.h"
 #include "ocbuild/core/temp_dir.h"
 #include "ocbuild/core/unique_fd.h"
 #include "snapshot/fs_entry.h"
@@ -43,7 +44,13 @@ void copy_data(int in, int out, int64_t size, const std::string& what) {
 }
 
 void set_owner_mode_times(const std::string& path, const FileState& s) {
-  if (::lchown(path.c_str(), s.uid, s.gid) != 0) throw Error::io("chown " + path, errno);
+  if (s.owner_kept) {
+    if (::lchown(path.c_str(), 0, 0) != 0) throw Error::io("chown " + path, errno);
+    write_kept_owner(path, s.uid, s.gid);
+  } else {
+    if (::lchown(path.c_str(), s.uid, s.gid) != 0) throw Error::io("chown " + path, errno);
+    if (S_ISDIR(s.mode)) clear_kept_owner(path);  // a lower layer's dir may have one
+  }
   if (!S_ISLNK(s.mode) && ::chmod(path.c_str(), s.mode & 07777) != 0) throw Error::io("chmod " + path, errno);
   write_xattrs(path, s.xattrs);
   struct timespec t {s.mtime_ns / 1000000000, s.mtime_ns % 1000000000};

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <tuple>
 
 #include "ocbuild/core/error.h"
 #include "solver/context_paths.h"
@@ -60,12 +61,14 @@ std::optional<LowerEntry> LowerFs::lookup(const std::string& path) const {
     LowerEntry e;
     if (parts.empty()) {
       if (::lstat(dir.c_str(), &e.st) != 0) continue;
+      std::tie(e.st.st_uid, e.st.st_gid) = owners_.owner(dir, e.st);
       return e;
     }
     Found f = lookup_in_layer(dir, parts, e.st);
     if (f == Found::Hidden) return std::nullopt;
     if (f == Found::No) continue;
     std::string full = dir + "/" + clean_path(path).substr(1);
+    std::tie(e.st.st_uid, e.st.st_gid) = owners_.owner(full, e.st);
     e.xattrs = read_image_xattrs(full);
     if (S_ISLNK(e.st.st_mode)) e.link_target = read_link(full);
     return e;

@@ -11,11 +11,12 @@
 #include <vector>
 
 #include "ocbuild/core/xattrs.h"
+#include "ocbuild/snapshot/owner_view.h"
 
 namespace ocbuild::solver {
 
 struct LowerEntry {
-  struct stat st {};
+  struct stat st {};  // st_uid, st_gid: the container's view (OwnerView)
   Xattrs xattrs;
   std::string link_target;  // symlinks only
 };
@@ -33,9 +34,13 @@ class LowerFs {
   // root ("../x" from "/" stays "/x"), the last one too when follow_last.
   // Throws Error(Invalid) after 40 links.
   std::string resolve(const std::string& path, bool follow_last) const;
+  // How this process reads the owners of snapshot files (also the tree of a
+  // COPY --from source, a copy of snapshots made the same way).
+  const snapshot::OwnerView& owner_view() const { return owners_; }
 
  private:
   std::vector<std::string> dirs_;
+  snapshot::OwnerView owners_;
 };
 
 }  // namespace ocbuild::solver

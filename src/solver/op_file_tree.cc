@@ -13,25 +13,41 @@
 
 #include "ocbuild/core/unique_fd.h"
 #include "ocbuild/export/layer_applier.h"
+#include "snapshot/userns_helper.h"  // as_container_root
 #include "solver/context_paths.h"
 #include "solver/solve_ops.h"
 
 namespace ocbuild::solver {
 namespace {
 
-void copy_file(const std::string& from, const std::string& to) {
-  UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!in) throw Error::io("open " + from, errno);
+void copy_contents(int in, const std::string& from, const std::string& to) {
   ::unlink(to.c_str());
   UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (!out) throw Error::io("create " + to, errno);
   char buf[1 << 16];
   for (;;) {
-    ssize_t n = read_retry(in.get(), buf, sizeof buf);
+    ssize_t n = read_retry(in, buf, sizeof buf);
     if (n < 0) throw Error::io("read " + from, errno);
     if (n == 0) break;
     write_all(out.get(), buf, static_cast<size_t>(n), to);
   }
+}
+
+// Rootless, a stage's file of another container user that others may not
+// read (app's 0600 file) cannot be opened on the host; container root can.
+void copy_file(const std::string& from, const std::string& to) {
+  UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in && errno == EACCES && ::geteuid() != 0) {
+    snapshot::as_container_root([&] {
+      UniqueFd again(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+      if (!again) throw Error::io("open " + from, errno);
+      copy_contents(again.get(), from, to);
+      return std::string();
+    });
+    return;
+  }
+  if (!in) throw Error::io("open " + from, errno);
+  copy_contents(in.get(), from, to);
 }
 
 void make_dir(const std::string& path) {
@@ -86,8 +102,10 @@ class TreeWriter {
         break;
       }
     }
-    uid_t uid = p_.chown ? p_.chown->first : p_.keep_owner ? e.st.st_uid : 0;
-    gid_t gid = p_.chown ? p_.chown->second : p_.keep_owner ? e.st.st_gid : 0;
+    std::pair<uint32_t, uint32_t> kept{0, 0};  // from a stage: as the container sees it there
+    if (!p_.chown && p_.keep_owner) kept = lower_.owner_view().owner(from, e.st);
+    uid_t uid = p_.chown ? p_.chown->first : kept.first;
+    gid_t gid = p_.chown ? p_.chown->second : kept.second;
     std::optional<mode_t> mode;
     if (e.type != EntryType::Symlink) mode = p_.chmod.value_or(e.st.st_mode & 07777);
     set_owner_mode(to, uid, gid, mode);

@@ -11,6 +11,7 @@
 #include "ocbuild/core/atomic_file.h"
 #include "ocbuild/core/error.h"
 #include "ocbuild/snapshot/chain_id.h"
+#include "snapshot/id_map.h"
 #include "snapshot/snapshot_fixture.h"
 
 namespace ocbuild::snapshot::test {
@@ -134,12 +135,15 @@ TEST_P(SnapshotTest, CrashedUnpackIsNotUsed) {
   }
   // What a crash leaves: a half-unpacked temp dir and a dir without meta.
   make_dirs(root + "/tmp/unpack-crashed/fs/bin");
-  make_dirs(root + "/committed/" + base_.diff_id.hex() + "/fs/half");
+  // Committed dirs are named by the id mapping too (snapshot_store.h).
+  std::string committed = root + "/committed/" + base_.diff_id.hex() +
+                          (::geteuid() == 0 ? std::string() : id_map_tag(plan_id_maps()));
+  make_dirs(committed + "/fs/half");
   SnapshotStore snapshots(*store_, GetParam());
   EXPECT_FALSE(snapshots.has(base_.diff_id));
   ActiveSnapshot active = snapshots.prepare(std::vector<LayerRef>{base_});
   EXPECT_TRUE(snapshots.has(base_.diff_id));
-  EXPECT_FALSE(fs::exists(root + "/committed/" + base_.diff_id.hex() + "/fs/half"));
+  EXPECT_FALSE(fs::exists(committed + "/fs/half"));
   Recorded r = run_on(active, {"cat /etc/tagged", ""});
   EXPECT_THAT(r.out, ElementsAre("tagged"));
 }

@@ -25,6 +25,10 @@ struct ApplyOptions {
   // chown entries to their recorded owners. A failure is an error as root and
   // a warning otherwise (in a user namespace only mapped ids are possible).
   bool preserve_owners = true;
+  // When an owner is outside the user namespace's mapping, keep it in the
+  // kKeptOwnerXattr of the file (core/xattrs.h) instead of only warning:
+  // the snapshotter's unpack, so layers record the image's owners.
+  bool keep_unmapped_owners = false;
   ApplyOptions();
 };
 

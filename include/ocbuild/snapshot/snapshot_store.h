@@ -7,15 +7,21 @@
 // a layer blob (ingested into the ContentStore) and a new committed snapshot.
 //
 // On disk (format "ocbuild-snapshot 1", see snapshot_meta.cc):
-//   committed/<chain hex>/{meta,fs}  one layer, overlay format: deletions are
-//                                    0/0 char devices, opaque dirs carry
-//                                    user.overlay.opaque=y
+//   committed/<chain hex><tag>/{meta,fs}  one layer, overlay format:
+//                                    deletions are 0/0 char devices, opaque
+//                                    dirs carry user.overlay.opaque=y; <tag>
+//                                    names the id mapping the files were
+//                                    written under ("" for host root), since
+//                                    host owners mean other container ids
+//                                    under another mapping
 //   active/<random>/                 writable snapshots
 //   tmp/<random>/                    unpacks in progress (renamed into place)
-//   locks/<chain hex>.lock           one FileLock per chain being created
+//   locks/<chain hex><tag>.lock      one FileLock per chain being created
 // Every method may be called from several processes at once. Run as an
 // unprivileged user, file work happens inside a user namespace with the
-// executor's id mapping, so owners are always the container's view.
+// executor's id mapping, so owners are always the container's view; an
+// owner that mapping cannot hold is kept in the user.ocbuild.owner xattr
+// (core/xattrs.h) and the layer records it from there.
 #include <memory>
 #include <optional>
 #include <string>
@@ -99,9 +105,12 @@ class SnapshotStore {
 
  private:
   void ensure_layer(const std::optional<Digest>& parent, const LayerRef& layer, const Digest& chain);
+  std::string committed_dir(const Digest& chain_id) const;
+  std::string lock_path(const Digest& chain_id) const;
   ContentStore& store_;
   Driver driver_;
   std::string root_;
+  std::string tag_;  // id_map_tag() of this process's mapping
 };
 
 }  // namespace ocbuild::snapshot
