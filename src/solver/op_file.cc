@@ -101,12 +101,12 @@ std::pair<uid_t, gid_t> resolve_chown(OpContext& ctx, const StageState& state, c
   }
 }
 
-mode_t parse_chmod(const std::string& text) {
-  if (text.find_first_of("ugoa+-=") != std::string::npos)
-    throw Error(ErrorCode::Invalid, "symbolic --chmod (" + text + ") is not supported yet: use an octal mode");
-  if (text.empty() || text.size() > 4 || text.find_first_not_of("01234567") != std::string::npos)
-    throw Error(ErrorCode::Invalid, "invalid chmod parameter: " + text + " (an octal mode such as 0755)");
-  return static_cast<mode_t>(std::stoul(text, nullptr, 8));
+frontend::ChmodSpec parse_chmod(const std::string& text) {
+  auto spec = frontend::ChmodSpec::parse(text);
+  if (!spec)
+    throw Error(ErrorCode::Invalid, "invalid chmod parameter: " + text +
+                                        " (an octal mode up to 07777 or a symbolic mode such as u+x,go-w)");
+  return *spec;
 }
 
 CopyPlacement placement_for(OpContext& ctx, const frontend::Step& step, const FileArgs& a, size_t matches,
