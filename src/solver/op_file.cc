@@ -18,6 +18,7 @@
 #include "ocbuild/registry/base_image.h"
 #include "ocbuild/snapshot/user_spec.h"
 #include "solver/context_paths.h"
+#include "solver/copy_parents.h"
 #include "solver/from_source.h"
 #include "solver/solve_ops.h"
 
@@ -34,12 +35,13 @@ struct FileArgs {
   bool link = false;
   std::vector<frontend::Heredoc> heredocs;
   bool unpack = false;
+  bool parents = false;
 };
 
 FileArgs file_args(const frontend::Step& step) {
   FileArgs a;
   if (auto* c = std::get_if<frontend::CopyInstruction>(&step.value)) {
-    a = {"COPY", c->sources, c->dest, c->chown, c->chmod, c->exclude, c->link, c->heredocs};
+    a = {"COPY", c->sources, c->dest, c->chown, c->chmod, c->exclude, c->link, c->heredocs, false, c->parents};
   } else {
     const auto& d = std::get<frontend::AddInstruction>(step.value);
     a = {"ADD", d.sources, d.dest, d.chown, d.chmod, d.exclude, d.link, d.heredocs, d.unpack};
@@ -114,7 +116,7 @@ CopyPlacement placement_for(OpContext& ctx, const frontend::Step& step, const Fi
   CopyPlacement p;
   std::string dest = clean_path(absolute_dest(step, a.dest));
   // A wildcard matching one file copies to a file, as in BuildKit.
-  p.dest_is_dir = a.dest.empty() || a.dest.ends_with("/") || a.dest.ends_with("/.") || a.dest == "." ||
+  p.dest_is_dir = a.parents || a.dest.empty() || a.dest.ends_with("/") || a.dest.ends_with("/.") || a.dest == "." ||
                   a.sources.size() > 1 || matches > 1 || dest == "/";
   p.dest = lower.resolve(dest, p.dest_is_dir);
   if (!p.dest_is_dir) {
@@ -183,7 +185,9 @@ void solve_file(OpContext& ctx, const frontend::Stage& stage, const frontend::St
     BuildContext& files = src.tree ? *src.tree : ctx.context;
     std::unique_lock context_lock(ctx.context_mu, std::defer_lock);
     if (&files == &ctx.context) context_lock.lock();  // held until the layer is written
-    Selection sel = files.select(heredoc ? heredoc_names(a) : a.sources, a.exclude);
+    Selection sel = files.select(heredoc ? heredoc_names(a) : a.parents ? parents_select_paths(a.sources) : a.sources,
+                                 a.exclude);
+    if (a.parents && !heredoc) sel = parents_selection(sel, a.sources, files.dir());
     FileKeyInput in;
     in.parent = state.key;
     in.instruction = a.instruction == "ADD" && !a.unpack ? "ADD --unpack=false" : a.instruction;
@@ -195,6 +199,7 @@ void solve_file(OpContext& ctx, const frontend::Stage& stage, const frontend::St
     in.chown = p.chown ? std::to_string(p.chown->first) + ":" + std::to_string(p.chown->second) : "";
     in.chmod = a.chmod.value_or("");
     in.link = a.link;
+    in.parents = a.parents;
     in.excludes = a.exclude;
     if (!s.from || heredoc) {
       ContentDigest cd = files.digest_of(sel);
