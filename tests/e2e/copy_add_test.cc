@@ -4,10 +4,14 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <memory>
+#include <mutex>
 
 #include "e2e/build_fixture.h"
 #include "ocbuild/core/atomic_file.h"
+#include "ocbuild/core/digest.h"
 #include "ocbuild/core/paths.h"
+#include "registry/fake_http_server.h"
 
 namespace ocbuild::e2e {
 namespace {
@@ -110,6 +114,140 @@ TEST_F(CopyAdd, InvalidSymbolicChmodNamesTheLine) {
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.output.find("u+z"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find(":3"), std::string::npos) << r.output;
+}
+
+// Serves /files/tool.sh (with a Last-Modified), /archive.tar.gz (a real
+// gzip tar), /nodate.txt and 404 for anything else; `tool_body` can change.
+class AddUrl : public CopyAdd {
+ protected:
+  void SetUp() override {
+    CopyAdd::SetUp();
+    if (IsSkipped()) return;
+    auto tgz = testing::run_command("cd " + scratch("") + " && mkdir -p tgz && echo inner > tgz/inner.txt && "
+                                    "tar -czf archive.tar.gz -C tgz inner.txt && echo ok");
+    ASSERT_EQ(tgz.status, 0) << tgz.output;
+    archive_ = read_file(scratch("archive.tar.gz"));
+    server_ = std::make_unique<testing::FakeHttpServer>("127.0.0.1", [this](const testing::FakeRequest& r) {
+      std::lock_guard lock(mu_);
+      std::string target = r.target.substr(0, r.target.find('?'));
+      if (target == "/files/tool.sh")
+        return testing::FakeResponse(200, {{"Last-Modified", "Wed, 21 Oct 2015 07:28:00 GMT"}}, tool_body_);
+      if (r.target == "/archive.tar.gz") return testing::FakeResponse(200, {}, archive_);
+      if (r.target == "/nodate.txt") return testing::FakeResponse(200, {}, "no date\n");
+      return testing::FakeResponse(404, {}, "not found");
+    });
+    ASSERT_TRUE(server_->ok());
+  }
+  std::string url(const std::string& path) const { return "http://" + server_->host() + path; }
+  void set_tool_body(const std::string& body) {
+    std::lock_guard lock(mu_);
+    tool_body_ = body;
+  }
+  static int64_t mtime_of(const std::string& path) {
+    struct stat st {};
+    ::lstat(path.c_str(), &st);
+    return st.st_mtim.tv_sec;
+  }
+
+  std::unique_ptr<testing::FakeHttpServer> server_;
+  std::mutex mu_;
+  std::string tool_body_ = "echo tool\n";
+  std::string archive_;
+};
+
+TEST_F(AddUrl, DownloadsNamedAfterTheUrlWithMode0600AndLastModified) {
+  std::string ctx = make_context("add-url", {{"Dockerfile", "FROM scratch\n"
+                                                            "ADD " + url("/files/tool.sh") + " /opt/\n"
+                                                            "ADD " + url("/files/tool.sh?x=1") + " /bin/renamed\n"
+                                                            "ADD " + url("/archive.tar.gz") + " /x/\n"
+                                                            "ADD --chmod=u+x,g+r --chown=7:8 " + url("/files/tool.sh") +
+                                                            " /c/\n"
+                                                            "ADD " + url("/nodate.txt") + " " + url("/files/tool.sh") +
+                                                            " /both/\n"}});
+  auto r = ocb("build -q -t copyadd/url:1 " + ctx);
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::string root = unpack("copyadd/url:1");
+  EXPECT_EQ(read_file(root + "/opt/tool.sh"), "echo tool\n");
+  EXPECT_EQ(mode_of(root + "/opt/tool.sh"), 0600u);
+  EXPECT_EQ(mtime_of(root + "/opt/tool.sh"), 1445412480) << "mtime from Last-Modified";
+  EXPECT_EQ(read_file(root + "/bin/renamed"), "echo tool\n") << "a destination without / names the file";
+  EXPECT_EQ(read_file(root + "/x/archive.tar.gz"), archive_) << "a downloaded archive is never extracted";
+  EXPECT_FALSE(exists(root + "/x/inner.txt"));
+  EXPECT_EQ(mode_of(root + "/c/tool.sh"), 0740u);
+  struct stat st {};
+  ASSERT_EQ(::lstat((root + "/c/tool.sh").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 7u);
+  EXPECT_EQ(st.st_gid, 8u);
+  EXPECT_EQ(read_file(root + "/both/nodate.txt"), "no date\n");
+  EXPECT_EQ(mtime_of(root + "/both/nodate.txt"), 0) << "no Last-Modified: time 0, as BuildKit";
+}
+
+TEST_F(AddUrl, SourceDateEpochClampsLastModified) {
+  std::string ctx = make_context("add-url-epoch", {{"Dockerfile", "FROM scratch\nADD " + url("/files/tool.sh") + " /\n"}});
+  auto r = ocb("build -q --source-date-epoch 1000000000 -t copyadd/url-epoch:1 " + ctx);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(mtime_of(unpack("copyadd/url-epoch:1") + "/tool.sh"), 1000000000);
+}
+
+TEST_F(AddUrl, ChecksumIsVerified) {
+  std::string good = Digest::of("echo tool\n").str();
+  std::string bad = "sha256:" + std::string(64, 'a');
+  std::string ctx = make_context("add-url-sum", {{"Dockerfile", "FROM scratch\nADD --checksum=" + good + " " +
+                                                                    url("/files/tool.sh") + " /ok\n"}});
+  auto r = ocb("build -q -t copyadd/url-sum:1 " + ctx);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(read_file(unpack("copyadd/url-sum:1") + "/ok"), "echo tool\n");
+
+  write_file_atomic(ctx + "/Dockerfile", "FROM scratch\n\nADD --checksum=" + bad + " " + url("/files/tool.sh") + " /ok\n");
+  r = ocb("build -q -t copyadd/url-sum:2 " + ctx);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("checksum mismatch"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(url("/files/tool.sh")), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(good), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(bad), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(":3"), std::string::npos) << r.output;
+  EXPECT_FALSE(image("copyadd/url-sum:2"));
+}
+
+TEST_F(AddUrl, HttpErrorNamesStatusUrlAndLine) {
+  std::string ctx = make_context("add-url-404", {{"Dockerfile", "FROM scratch\nADD " + url("/missing.bin") + " /\n"}});
+  auto r = ocb("build -q " + ctx);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("HTTP 404"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(url("/missing.bin")), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(":2"), std::string::npos) << r.output;
+}
+
+TEST_F(AddUrl, CacheFollowsTheDownloadedContent) {
+  std::string ctx = make_context("add-url-cache", {{"Dockerfile", "FROM scratch\nADD " + url("/files/tool.sh") + " /\n"}});
+  auto first = ocb("build --progress plain " + ctx);
+  ASSERT_EQ(first.status, 0) << first.output;
+  auto again = ocb("build --progress plain " + ctx);
+  ASSERT_EQ(again.status, 0) << again.output;
+  EXPECT_NE(again.output.find(" CACHED"), std::string::npos) << again.output;
+  EXPECT_EQ(printed_digest(first.output), printed_digest(again.output));
+  set_tool_body("echo changed\n");
+  auto changed = ocb("build --progress plain " + ctx);
+  ASSERT_EQ(changed.status, 0) << changed.output;
+  EXPECT_EQ(changed.output.find(" CACHED"), std::string::npos) << changed.output;
+  EXPECT_NE(printed_digest(first.output), printed_digest(changed.output));
+  EXPECT_GE(server_->requests().size(), 3u) << "fetched on every build";
+}
+
+TEST_F(AddUrl, GitAndMixedSourcesAreClearErrors) {
+  std::string ctx = make_context("add-git", {{"Dockerfile", "FROM scratch\nADD https://example.com/repo.git /src\n"},
+                                             {"local.txt", "l"}});
+  auto r = ocb("build -q " + ctx);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("git repository is not supported"), std::string::npos) << r.output;
+  write_file_atomic(ctx + "/Dockerfile", "FROM scratch\nADD local.txt " + url("/files/tool.sh") + " /d/\n");
+  r = ocb("build -q " + ctx);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("mixing URLs"), std::string::npos) << r.output;
+  write_file_atomic(ctx + "/Dockerfile", "FROM scratch\nCOPY " + url("/files/tool.sh") + " /d/\n");
+  r = ocb("build -q " + ctx);
+  EXPECT_NE(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("source can't be a URL for COPY"), std::string::npos) << r.output;
 }
 
 }  // namespace
