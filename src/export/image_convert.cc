@@ -21,7 +21,7 @@ Descriptor recompress(ContentStore& store, const Descriptor& layer, const Digest
   std::string path = work.path() + "/blob";
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (!fd) throw Error::io("create " + path, errno);
-  CompressingBlobWriter writer(fd.get(), options.compression);
+  CompressingBlobWriter writer(fd.get(), *options.compression);
   stream_decompressed(store.blob_path(layer.digest), [&](const void* data, size_t n) { writer.write(data, n); });
   BlobResult r = writer.finish();
   if (r.diff_id != diff_id)
@@ -32,7 +32,7 @@ Descriptor recompress(ContentStore& store, const Descriptor& layer, const Digest
   Descriptor out = layer;
   out.digest = r.digest;
   out.size = r.size;
-  out.media_type = layer_media_type_for(options.compression.compression, options.oci_media_types);
+  out.media_type = layer_media_type_for(options.compression->compression, options.oci_media_types);
   return out;
 }
 
@@ -64,7 +64,8 @@ Descriptor convert_image(ContentStore& store, const Descriptor& manifest, const 
   for (size_t i = 0; i < out.layers.size(); ++i) {
     Descriptor& layer = out.layers[i];
     Compression now = compression_of_media_type(layer.media_type);
-    if (now != options.compression.compression || options.force_compression)
+    bool differs = options.compression && (now != options.compression->compression || options.force_compression);
+    if (differs)
       layer = recompress(store, layer, diff_ids[i], options);
     else
       layer.media_type = layer_media_type_for(now, options.oci_media_types);

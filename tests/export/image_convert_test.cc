@@ -47,14 +47,16 @@ class ImageConvert : public ::testing::Test {
 };
 
 TEST_F(ImageConvert, SameOptionsKeepTheManifest) {
-  ConvertOptions o;  // gzip, OCI: what the image has
+  ConvertOptions o;  // each layer as it is, OCI: what the image has
+  EXPECT_EQ(convert_image(store_, manifest_, o), manifest_);
+  o.compression = CompressionOptions{};  // gzip, as the layer is
   EXPECT_EQ(convert_image(store_, manifest_, o), manifest_);
 }
 
 TEST_F(ImageConvert, ZstdAndUncompressedKeepTheDiffIds) {
   for (Compression c : {Compression::Zstd, Compression::None}) {
     ConvertOptions o;
-    o.compression.compression = c;
+    o.compression = CompressionOptions{c, 0, 0};
     Descriptor d = convert_image(store_, manifest_, o);
     ASSERT_NE(d.digest, manifest_.digest);
     StoredImage img = read(d);
@@ -72,7 +74,7 @@ TEST_F(ImageConvert, ZstdAndUncompressedKeepTheDiffIds) {
 
 TEST_F(ImageConvert, ForcedLevelChangesTheBlob) {
   ConvertOptions o;
-  o.compression.level = 1;
+  o.compression = CompressionOptions{Compression::Gzip, 1, 0};
   EXPECT_EQ(convert_image(store_, manifest_, o), manifest_) << "same compression, not forced";
   o.force_compression = true;
   Descriptor d = convert_image(store_, manifest_, o);
@@ -92,7 +94,7 @@ TEST_F(ImageConvert, DockerMediaTypes) {
   EXPECT_EQ(img.manifest.layers[0].media_type, media_type::kDockerLayerGzip);
   EXPECT_EQ(img.manifest.layers[0].digest, read(manifest_).manifest.layers[0].digest) << "blob reused";
   EXPECT_TRUE(img.manifest.annotations.empty());
-  o.compression.compression = Compression::None;
+  o.compression = CompressionOptions{Compression::None, 0, 0};
   EXPECT_EQ(read(convert_image(store_, manifest_, o)).manifest.layers[0].media_type, media_type::kDockerLayer);
 }
 

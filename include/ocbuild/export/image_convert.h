@@ -5,13 +5,16 @@
 // manifest in the store (config bytes and diff_ids unchanged). BuildKit's
 // exporter attributes compression=, compression-level=, force-compression=
 // and oci-mediatypes=. Throws Error(NotFound) for a missing blob, Error(Io).
+#include <optional>
+
 #include "ocbuild/core/content_store.h"
 #include "ocbuild/export/blob_writer.h"
 
 namespace ocbuild::exporter {
 
 struct ConvertOptions {
-  CompressionOptions compression;
+  // nullopt: each layer keeps its compression (only media types may change).
+  std::optional<CompressionOptions> compression;
   // Recompress layers already in the wanted compression too (a new level).
   bool force_compression = false;
   // false: Docker v2 schema 2 media types (zstd has none: callers keep OCI).
