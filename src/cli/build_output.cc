@@ -164,8 +164,11 @@ std::vector<BuildOutput> plan_outputs(const std::vector<std::string>& specs, boo
   std::vector<BuildOutput> outputs;
   for (const auto& s : specs) outputs.push_back(parse_build_output(s));
   if (outputs.empty()) outputs.push_back(make_output(OutputType::Image, ""));
-  if (push) {
-    outputs.push_back(make_output(OutputType::Registry, ""));
+  if (push) {  // --push: the image outputs push too (their name= or the -t names), else a type=registry
+    bool any = false;
+    for (auto& o : outputs)
+      if (o.type == OutputType::Image || o.type == OutputType::Registry) o.push = any = true;
+    if (!any) outputs.push_back(make_output(OutputType::Registry, ""));
   }
   int stdout_users = 0;
   for (const auto& o : outputs) {
@@ -188,7 +191,7 @@ void add_output_flags(CLI::App* sub, OutputFlags& f) {
                   "type=image|oci|docker|local|tar|registry[,dest=PATH|-][,name=N,...][,push=true]"
                   "[,compression=uncompressed|gzip|zstd][,compression-level=N][,oci-mediatypes=false], "
                   "DIR (local) or - (tar to stdout)");
-  sub->add_flag("--push", f.push, "push the image to the -t names (shorthand for type=image + type=registry)");
+  sub->add_flag("--push", f.push, "push the image to its names (-t, or name= of the image outputs): push=true");
   sub->add_option("--metadata-file", f.metadata_file, "write the build result (digests, names) as JSON");
   sub->add_flag("-q,--quiet", f.quiet, "print only the image digest, no progress");
   sub->add_option("--jobs", f.jobs, "at most N stages at once (default: the number of CPUs)")

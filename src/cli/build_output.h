@@ -41,8 +41,9 @@ struct BuildOutput {
 BuildOutput parse_build_output(const std::string& spec);
 
 // The outputs of one build: the -o specs, or type=image when none; --push
-// adds the push (type=image + type=registry). Throws Error(Invalid) when a
-// push has no name (no -t, no name=), or two outputs use stdout.
+// sets push=true on the image outputs (or adds a type=registry when there
+// is none). Throws Error(Invalid) when a push has no name (no -t, no
+// name=), or two outputs use stdout.
 std::vector<BuildOutput> plan_outputs(const std::vector<std::string>& specs, bool push, bool have_tags);
 
 struct OutputResult {

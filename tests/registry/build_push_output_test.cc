@@ -64,6 +64,17 @@ TEST_F(BuildPushOutput, ImagePushTrueTagsAndPushesTheNames) {
   EXPECT_EQ(p1.resolve(name)->digest, local->digest);
 }
 
+TEST_F(BuildPushOutput, PushFlagPushesTheImageOutputNames) {
+  std::string name = server_->host() + "/attrs/flag:1";
+  auto r = ocbuild("s", "build -q --push -o type=image,name=" + name + " " + ctx_);
+  ASSERT_EQ(r.status, 0) << r.output;
+  ContentStore s(store("s"));
+  ASSERT_TRUE(s.resolve(name));
+  pulled(name, "p4");
+  ContentStore p4(store("p4"));
+  EXPECT_EQ(p4.resolve(name)->digest, s.resolve(name)->digest);
+}
+
 TEST_F(BuildPushOutput, RegistryOutputPushesAConvertedImage) {
   std::string zstd = server_->host() + "/attrs/zstd:1", docker = server_->host() + "/attrs/docker:1";
   std::string meta = dir_.path() + "/meta.json";
