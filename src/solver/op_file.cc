@@ -162,6 +162,16 @@ CopyPlacement placement_for(OpContext& ctx, const frontend::Step& step, const Fi
   return p;
 }
 
+// What the sources name in `files`: heredoc bodies, downloads, or context
+// (or --from) paths, rewritten for --parents.
+Selection select_files(const BuildContext& files, const FileArgs& a, bool heredoc,
+                       const std::optional<UrlDownloads>& downloads) {
+  if (heredoc) return files.select(heredoc_names(a), a.exclude);
+  if (downloads) return files.select(downloads->names, a.exclude);
+  if (!a.parents) return files.select(a.sources, a.exclude);
+  return parents_selection(files.select(parents_select_paths(a.sources), a.exclude), a.sources, files.dir());
+}
+
 std::string created_by(const FileArgs& a) {
   std::string text = a.instruction;
   for (const auto& s : a.sources) text += " " + s;
@@ -215,12 +225,7 @@ void solve_file(OpContext& ctx, const frontend::Stage& stage, const frontend::St
     BuildContext& files = src.tree ? *src.tree : ctx.context;
     std::unique_lock context_lock(ctx.context_mu, std::defer_lock);
     if (&files == &ctx.context) context_lock.lock();  // held until the layer is written
-    Selection sel = files.select(heredoc       ? heredoc_names(a)
-                                 : downloads   ? downloads->names
-                                 : a.parents   ? parents_select_paths(a.sources)
-                                               : a.sources,
-                                 a.exclude);
-    if (a.parents && !heredoc) sel = parents_selection(sel, a.sources, files.dir());
+    Selection sel = select_files(files, a, heredoc, downloads);
     FileKeyInput in;
     in.parent = state.key;
     in.instruction = a.instruction == "ADD" && !a.unpack ? "ADD --unpack=false" : a.instruction;
