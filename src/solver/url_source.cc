@@ -119,7 +119,13 @@ UrlFile fetch_url(const std::string& url, const std::string& dir, const std::opt
     content = Hasher();
     if (checksum) check.emplace(checksum->substr(0, checksum->find(':')));
   };
-  registry::HttpResponse resp = registry::Transport(transport_for(url)).send(req);
+  registry::HttpResponse resp;
+  try {
+    resp = registry::Transport(transport_for(url)).send(req);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::Net && e.code() != ErrorCode::Registry) throw;
+    throw Error(ErrorCode::Net, "ADD " + url + ": " + e.message());
+  }
   if (resp.status < 200 || resp.status >= 300)
     throw Error(ErrorCode::Net, "ADD " + url + ": HTTP " + std::to_string(resp.status) + " (failed to download)");
   out.digest = content.finish();

@@ -216,6 +216,10 @@ TEST_F(AddUrl, HttpErrorNamesStatusUrlAndLine) {
   EXPECT_NE(r.output.find("HTTP 404"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find(url("/missing.bin")), std::string::npos) << r.output;
   EXPECT_NE(r.output.find(":2"), std::string::npos) << r.output;
+  write_file_atomic(ctx + "/Dockerfile", "FROM scratch\nADD http://127.0.0.1:1/x.txt /\n");
+  r = ocb("build -q " + ctx);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("Dockerfile:2:1: ADD http://127.0.0.1:1/x.txt: cannot reach"), std::string::npos) << r.output;
 }
 
 TEST_F(AddUrl, CacheFollowsTheDownloadedContent) {
