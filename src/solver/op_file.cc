@@ -95,7 +95,8 @@ void write_heredocs(OpContext& ctx, const FileArgs& a, Source& src) {
 // ADD <url>...: fetched (every build) into a temp dir then read like a context.
 UrlDownloads download(OpContext& ctx, const FileArgs& a, Source& src) {
   src.heredoc_dir.emplace("download-", ctx.store.root());
-  UrlDownloads d = fetch_urls(a.sources, src.heredoc_dir->path(), a.checksum, ctx.options.source_date_epoch);
+  UrlDownloads d =
+      fetch_urls(a.sources, src.heredoc_dir->path(), a.checksum, ctx.options.source_date_epoch, &ctx.store);
   src.tree.emplace(src.heredoc_dir->path(), std::nullopt, "");
   return d;
 }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "ocbuild/core/error.h"
 #include "ocbuild/core/unique_fd.h"
 #include "ocbuild/registry/transport.h"
+#include "solver/url_cache.h"
 
 namespace ocbuild::solver {
 namespace {
@@ -97,57 +99,110 @@ std::optional<int64_t> parse_http_date(const std::string& text) {
   return std::nullopt;
 }
 
-UrlFile fetch_url(const std::string& url, const std::string& dir, const std::optional<std::string>& checksum,
-                  std::optional<int64_t> source_date_epoch) {
-  UrlFile out;
-  out.name = url_file_name(url);
-  std::string tmp = dir + "/." + out.name + ".part", path = dir + "/" + out.name;
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-  if (!fd) throw Error::io("create " + tmp, errno);
-  Hasher content;
-  std::optional<ChecksumHasher> check;
-  if (checksum) check.emplace(checksum->substr(0, checksum->find(':')));
-  registry::HttpRequest req;
-  req.url = url;
-  req.sink = [&](const char* data, size_t n) {
-    write_all(fd.get(), data, n, tmp);
-    content.update(data, n);
-    if (check) check->update(data, n);
-  };
-  req.sink_reset = [&] {  // a retry sends the body again from the start
-    if (::ftruncate(fd.get(), 0) != 0 || ::lseek(fd.get(), 0, SEEK_SET) != 0) throw Error::io("truncate " + tmp, errno);
-    content = Hasher();
-    if (checksum) check.emplace(checksum->substr(0, checksum->find(':')));
-  };
-  registry::HttpResponse resp;
+namespace {
+
+// One download into a temp file beside its final name: the bytes, their
+// sha256 and the --checksum hash, however they arrive (body, retry, 304).
+class Download {
+ public:
+  Download(std::string tmp, const std::optional<std::string>& checksum) : tmp_(std::move(tmp)), checksum_(checksum) {
+    reset();
+  }
+  const std::string& tmp() const { return tmp_; }
+
+  void reset() {
+    fd_.reset(::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!fd_) throw Error::io("create " + tmp_, errno);
+    content_ = Hasher();
+    if (checksum_) check_.emplace(checksum_->substr(0, checksum_->find(':')));
+  }
+  void write(const char* data, size_t n) {
+    write_all(fd_.get(), data, n, tmp_);
+    content_.update(data, n);
+    if (check_) check_->update(data, n);
+  }
+  // The content of an earlier download (a 304), from the store.
+  void copy_from(const std::string& path) {
+    UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!in) throw Error::io("open " + path, errno);
+    char buf[1 << 16];
+    for (ssize_t n; (n = read_retry(in.get(), buf, sizeof buf)) != 0;) {
+      if (n < 0) throw Error::io("read " + path, errno);
+      write(buf, size_t(n));
+    }
+  }
+  // The sha256; throws Error(Invalid) naming both digests on a --checksum mismatch.
+  Digest finish(const std::string& url) {
+    if (::fsync(fd_.get()) != 0) throw Error::io("fsync " + tmp_, errno);
+    fd_.reset();
+    if (check_) {
+      std::string got = check_->finish();
+      if (got != *checksum_)
+        throw Error(ErrorCode::Invalid, "ADD " + url + ": checksum mismatch: --checksum is " + *checksum_ +
+                                            " but the download is " + got);
+    }
+    return content_.finish();
+  }
+  void place(const std::string& path, int64_t mtime) {
+    if (::chmod(tmp_.c_str(), 0600) != 0) throw Error::io("chmod " + tmp_, errno);
+    struct timespec times[2] = {{mtime, 0}, {mtime, 0}};
+    if (::utimensat(AT_FDCWD, tmp_.c_str(), times, 0) != 0) throw Error::io("set the mtime of " + tmp_, errno);
+    if (::rename(tmp_.c_str(), path.c_str()) != 0) throw Error::io("rename " + tmp_, errno);
+  }
+
+ private:
+  std::string tmp_;
+  std::optional<std::string> checksum_;
+  UniqueFd fd_;
+  Hasher content_;
+  std::optional<ChecksumHasher> check_;
+};
+
+registry::HttpResponse send(const registry::HttpRequest& req) {
   try {
-    resp = registry::Transport(transport_for(url)).send(req);
+    return registry::Transport(transport_for(req.url)).send(req);
   } catch (const Error& e) {
     if (e.code() != ErrorCode::Net && e.code() != ErrorCode::Registry) throw;
-    throw Error(ErrorCode::Net, "ADD " + url + ": " + e.message());
+    throw Error(ErrorCode::Net, "ADD " + req.url + ": " + e.message());
   }
-  if (resp.status < 200 || resp.status >= 300)
+}
+
+}  // namespace
+
+UrlFile fetch_url(const std::string& url, const std::string& dir, const std::optional<std::string>& checksum,
+                  std::optional<int64_t> source_date_epoch, ContentStore* store) {
+  UrlFile out;
+  out.name = url_file_name(url);
+  Download dl(dir + "/." + out.name + ".part", checksum);
+  std::optional<UrlCacheEntry> cached;
+  if (store) cached = load_url_cache(store->root(), url);
+  if (cached && !store->has(cached->digest)) cached.reset();
+  registry::HttpRequest req;
+  req.url = url;
+  if (cached) req.headers.emplace_back("If-None-Match", cached->etag);
+  req.sink = [&](const char* data, size_t n) { dl.write(data, n); };
+  req.sink_reset = [&] { dl.reset(); };  // a retry sends the body again from the start
+  registry::HttpResponse resp = send(req);
+  bool not_modified = resp.status == 304 && cached;
+  if (!not_modified && (resp.status < 200 || resp.status >= 300))
     throw Error(ErrorCode::Net, "ADD " + url + ": HTTP " + std::to_string(resp.status) + " (failed to download)");
-  out.digest = content.finish();
-  if (check) {
-    std::string got = check->finish();
-    if (got != *checksum)
-      throw Error(ErrorCode::Invalid, "ADD " + url + ": checksum mismatch: --checksum is " + *checksum +
-                                          " but the download is " + got);
+  int64_t last_modified = not_modified ? cached->last_modified : 0;
+  if (not_modified) dl.copy_from(store->blob_path(cached->digest));
+  else if (auto lm = resp.header("last-modified")) last_modified = parse_http_date(*lm).value_or(0);
+  out.digest = dl.finish(url);
+  auto etag = resp.header("etag");
+  if (store && !not_modified && etag) {
+    store->ingest_file(dl.tmp(), out.digest);
+    save_url_cache(store->root(), url, {*etag, out.digest, last_modified});
   }
-  if (::fsync(fd.get()) != 0) throw Error::io("fsync " + tmp, errno);
-  fd.reset();
-  if (auto lm = resp.header("last-modified")) out.mtime = parse_http_date(*lm).value_or(0);
-  if (source_date_epoch && out.mtime > *source_date_epoch) out.mtime = *source_date_epoch;
-  if (::chmod(tmp.c_str(), 0600) != 0) throw Error::io("chmod " + tmp, errno);
-  struct timespec times[2] = {{out.mtime, 0}, {out.mtime, 0}};
-  if (::utimensat(AT_FDCWD, tmp.c_str(), times, 0) != 0) throw Error::io("set the mtime of " + tmp, errno);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) throw Error::io("rename " + tmp, errno);
+  out.mtime = source_date_epoch ? std::min(last_modified, *source_date_epoch) : last_modified;
+  dl.place(dir + "/" + out.name, out.mtime);
   return out;
 }
 
 UrlDownloads fetch_urls(const std::vector<std::string>& urls, const std::string& dir,
-                        const std::optional<std::string>& checksum, std::optional<int64_t> source_date_epoch) {
+                        const std::optional<std::string>& checksum, std::optional<int64_t> source_date_epoch,
+                        ContentStore* store) {
   if (checksum && urls.size() != 1)
     throw Error(ErrorCode::Invalid, "ADD --checksum can't be specified for multiple sources");
   UrlDownloads out;
@@ -155,7 +210,7 @@ UrlDownloads fetch_urls(const std::vector<std::string>& urls, const std::string&
     std::string name = url_file_name(url);
     for (const auto& n : out.names)
       if (n == name) throw Error(ErrorCode::Invalid, "ADD: two URLs download to the same file name " + name);
-    UrlFile f = fetch_url(url, dir, checksum, source_date_epoch);
+    UrlFile f = fetch_url(url, dir, checksum, source_date_epoch, store);
     out.names.push_back(f.name);
     out.key += url + " " + f.digest.str() + " " + std::to_string(f.mtime) + "\n";
   }

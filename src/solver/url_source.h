@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ocbuild/core/content_store.h"
 #include "ocbuild/core/digest.h"
 
 namespace ocbuild::solver {
@@ -32,12 +33,14 @@ struct UrlFile {
 };
 
 // Downloads `url` into `dir`/<name> (written to a temp name, then renamed)
-// with mode 0600 and its mtime. `checksum` ("sha256:<hex>", also sha384 or
+// with mode 0600 and its mtime. With a `store`, a URL that sent an ETag is
+// asked again with If-None-Match and a 304 reuses the stored content
+// (url_cache.h). `checksum` ("sha256:<hex>", also sha384 or
 // sha512) must match the content. Throws Error(Net) naming the URL and the
 // HTTP status for a failed request, Error(Invalid) naming the URL and both
 // digests for a checksum mismatch.
 UrlFile fetch_url(const std::string& url, const std::string& dir, const std::optional<std::string>& checksum,
-                  std::optional<int64_t> source_date_epoch);
+                  std::optional<int64_t> source_date_epoch, ContentStore* store = nullptr);
 
 // Every URL of one ADD fetched into `dir`: the file names (in order, to
 // select from `dir`) and a cache-key field naming each URL's digest and mtime.
@@ -48,6 +51,7 @@ struct UrlDownloads {
   std::string key;
 };
 UrlDownloads fetch_urls(const std::vector<std::string>& urls, const std::string& dir,
-                        const std::optional<std::string>& checksum, std::optional<int64_t> source_date_epoch);
+                        const std::optional<std::string>& checksum, std::optional<int64_t> source_date_epoch,
+                        ContentStore* store = nullptr);
 
 }  // namespace ocbuild::solver

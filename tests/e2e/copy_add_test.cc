@@ -133,15 +133,22 @@ class AddUrl : public CopyAdd {
       if (target == "/files/tool.sh")
         return testing::FakeResponse(200, {{"Last-Modified", "Wed, 21 Oct 2015 07:28:00 GMT"}}, tool_body_);
       if (r.target == "/archive.tar.gz") return testing::FakeResponse(200, {}, archive_);
-      if (r.target == "/nodate.txt") return testing::FakeResponse(200, {}, "no date\n");
+      if (target == "/nodate.txt") return testing::FakeResponse(200, {}, "no date\n");
+      if (target == "/etag.txt") {
+        auto sent = r.headers.find("if-none-match");
+        if (sent != r.headers.end() && sent->second == etag_) return testing::FakeResponse(304, {{"ETag", etag_}}, "");
+        return testing::FakeResponse(200, {{"ETag", etag_}, {"Last-Modified", "Wed, 21 Oct 2015 07:28:00 GMT"}},
+                                     tool_body_);
+      }
       return testing::FakeResponse(404, {}, "not found");
     });
     ASSERT_TRUE(server_->ok());
   }
   std::string url(const std::string& path) const { return "http://" + server_->host() + path; }
-  void set_tool_body(const std::string& body) {
+  void set_tool_body(const std::string& body, const std::string& etag = "\"v2\"") {
     std::lock_guard lock(mu_);
     tool_body_ = body;
+    etag_ = etag;
   }
   static int64_t mtime_of(const std::string& path) {
     struct stat st {};
@@ -152,6 +159,7 @@ class AddUrl : public CopyAdd {
   std::unique_ptr<testing::FakeHttpServer> server_;
   std::mutex mu_;
   std::string tool_body_ = "echo tool\n";
+  std::string etag_ = "\"v1\"";
   std::string archive_;
 };
 
@@ -236,6 +244,29 @@ TEST_F(AddUrl, CacheFollowsTheDownloadedContent) {
   EXPECT_EQ(changed.output.find(" CACHED"), std::string::npos) << changed.output;
   EXPECT_NE(printed_digest(first.output), printed_digest(changed.output));
   EXPECT_GE(server_->requests().size(), 3u) << "fetched on every build";
+}
+
+TEST_F(AddUrl, ETagMakesTheNextFetchConditional) {
+  std::string ctx = make_context("add-url-etag", {{"Dockerfile", "FROM scratch\nADD " + url("/etag.txt") + " /\n"}});
+  auto first = ocb("build --progress plain -t copyadd/etag:1 " + ctx);
+  ASSERT_EQ(first.status, 0) << first.output;
+  auto again = ocb("build --progress plain -t copyadd/etag:2 " + ctx);
+  ASSERT_EQ(again.status, 0) << again.output;
+  auto reqs = server_->requests();
+  ASSERT_GE(reqs.size(), 2u);
+  EXPECT_FALSE(reqs[0].has("if-none-match"));
+  ASSERT_TRUE(reqs[1].has("if-none-match"));
+  EXPECT_EQ(reqs[1].headers["if-none-match"], "\"v1\"");
+  EXPECT_NE(again.output.find(" CACHED"), std::string::npos) << "a 304 reuses the stored content: " << again.output;
+  EXPECT_EQ(printed_digest(first.output), printed_digest(again.output));
+  std::string root = unpack("copyadd/etag:2");
+  EXPECT_EQ(read_file(root + "/etag.txt"), "echo tool\n");
+  EXPECT_EQ(mtime_of(root + "/etag.txt"), 1445412480) << "the mtime of the first download";
+
+  set_tool_body("echo v2\n", "\"v2\"");
+  auto changed = ocb("build -q -t copyadd/etag:3 " + ctx);
+  ASSERT_EQ(changed.status, 0) << changed.output;
+  EXPECT_EQ(read_file(unpack("copyadd/etag:3") + "/etag.txt"), "echo v2\n");
 }
 
 TEST_F(AddUrl, GitAndMixedSourcesAreClearErrors) {

@@ -39,3 +39,31 @@ TEST(UrlSource, KnowsUrlsAndGitSources) {
 
 }  // namespace
 }  // namespace ocbuild::solver
+
+#include "ocbuild/core/atomic_file.h"
+#include "ocbuild/core/temp_dir.h"
+#include "solver/url_cache.h"
+
+namespace ocbuild::solver {
+namespace {
+
+TEST(UrlCache, RoundTripsAndIgnoresOtherFormats) {
+  TempDir root("url-cache-");
+  std::string url = "https://example.com/tool.sh";
+  EXPECT_FALSE(load_url_cache(root.path(), url));
+  save_url_cache(root.path(), url, {"\"v1\"", Digest::of("x"), 1445412480});
+  auto got = load_url_cache(root.path(), url);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->etag, "\"v1\"");
+  EXPECT_EQ(got->digest, Digest::of("x"));
+  EXPECT_EQ(got->last_modified, 1445412480);
+  EXPECT_FALSE(load_url_cache(root.path(), url + "?other"));
+  std::string file = root.path() + "/url-cache/" + Digest::of(url).hex() + ".json";
+  write_file_atomic(file, R"({"format":"ocbuild-url-cache-v0","url":"https://example.com/tool.sh","etag":"x"})");
+  EXPECT_FALSE(load_url_cache(root.path(), url)) << "another format is a miss";
+  write_file_atomic(file, "not json");
+  EXPECT_FALSE(load_url_cache(root.path(), url));
+}
+
+}  // namespace
+}  // namespace ocbuild::solver
