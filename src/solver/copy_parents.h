@@ -1,10 +1,11 @@
 #pragma once
 // COPY --parents, as BuildKit's dockerfile2llb lowers it: each source
-// "pivot/./pattern" (no "/./": the pivot is the root) copies the files the
-// pattern matches under the pivot, keeping their path below the pivot, into
-// the destination directory. Parent directories on that path are copied
-// from the source too (mode, owner, mtime), as BuildKit's include-pattern
-// copy does.
+// "pivot/./pattern" (no "/./": the pivot is the root) copies what the
+// pattern matches under the pivot (an include pattern: "*" within a name,
+// "**" across directories), keeping its path below the pivot, into the
+// destination directory. Parent directories on that path are copied from
+// the source too (mode, owner, mtime). A source matching nothing is no
+// error (BuildKit's AllowEmptyWildcard).
 #include <string>
 #include <vector>
 
@@ -18,19 +19,16 @@ namespace ocbuild::solver {
 struct ParentsSource {
   std::string pivot;
   std::string pattern;
-  std::string path() const;  // pivot/pattern, what BuildContext::select takes
+  std::string path() const;  // pivot/pattern
 };
 ParentsSource split_parents_source(const std::string& source);
 
-// The sources to select with (pivot/pattern each).
-std::vector<std::string> parents_select_paths(const std::vector<std::string>& sources);
-
-// Rewrites a selection made from parents_select_paths(sources) into one
-// directory-contents match per source match: a first entry standing for the
-// destination, then the parent directories below the pivot (statted under
-// `source_root`), then the match's entries, all with `rel` relative to the
-// pivot. Throws Error(Io) when a parent cannot be statted.
-Selection parents_selection(const Selection& selection, const std::vector<std::string>& sources,
-                            const std::string& source_root);
+// The selection of every source in `files`, one directory-contents match
+// per path matched: a first entry standing for the destination, then the
+// parent directories below the pivot, then the match's entries, all with
+// `rel` relative to the pivot. Throws as BuildContext::select (a bad
+// wildcard) and Error(Io) when a parent cannot be statted.
+Selection select_parents(const BuildContext& files, const std::vector<std::string>& sources,
+                         const std::vector<std::string>& excludes);
 
 }  // namespace ocbuild::solver

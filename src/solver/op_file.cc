@@ -170,7 +170,7 @@ Selection select_files(const BuildContext& files, const FileArgs& a, bool heredo
   if (heredoc) return files.select(heredoc_names(a), a.exclude);
   if (downloads) return files.select(downloads->names, a.exclude);
   if (!a.parents) return files.select(a.sources, a.exclude);
-  return parents_selection(files.select(parents_select_paths(a.sources), a.exclude), a.sources, files.dir());
+  return select_parents(files, a.sources, a.exclude);
 }
 
 std::string created_by(const FileArgs& a) {

@@ -51,7 +51,10 @@ TEST_F(CopyAdd, ParentsKeepThePathBelowThePivot) {
                                               "COPY --parents foo1/foo2/bar /\n"
                                               "WORKDIR /test\n"
                                               "COPY --parents foo1/foo2/ba* .\n"
-                                              "COPY --parents a/b /whole\n"},
+                                              "COPY --parents a/b /whole\n"
+                                              "COPY --parents ./src/**/*.go /app/\n"
+                                              "COPY --parents missing.txt /empty/\n"},
+                                             {"src/y.go", "y"}, {"src/m/n/x.go", "x"}, {"src/m/z.txt", "z"},
                                              {"a/b/c.txt", "c"}, {"a/b/d.txt", "d"}, {"x/foo/y.txt", "foo"},
                                              {"x/bar/y.txt", "bar"}, {"x/baz/z.txt", "z"}, {"foo1/foo2/bar", "fb"}},
                                  {{"x/foo", 0700}, {"x", 0750}});
@@ -70,6 +73,10 @@ TEST_F(CopyAdd, ParentsKeepThePathBelowThePivot) {
   EXPECT_EQ(read_file(root + "/test/foo1/foo2/bar"), "fb");
   EXPECT_EQ(read_file(root + "/whole/a/b/c.txt"), "c");
   EXPECT_EQ(read_file(root + "/whole/a/b/d.txt"), "d");
+  EXPECT_EQ(read_file(root + "/app/src/y.go"), "y") << "** also matches no directory";
+  EXPECT_EQ(read_file(root + "/app/src/m/n/x.go"), "x");
+  EXPECT_FALSE(exists(root + "/app/src/m/z.txt"));
+  EXPECT_TRUE(exists(root + "/empty")) << "a --parents source matching nothing is no error (BuildKit)";
 }
 
 TEST_F(CopyAdd, ParentsChangeTheCacheKey) {
