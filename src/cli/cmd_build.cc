@@ -107,11 +107,15 @@ void check_platform(const std::optional<std::string>& spec) {
 
 void finish(const BuildArgs& a, ContentStore& store, const Descriptor& manifest, const std::vector<std::string>& refs,
             const std::vector<BuildOutput>& outputs) {
-  OutputResult written = write_outputs(store, manifest, outputs, refs, a.out.registry);
+  OutputResult written = write_outputs(store, manifest, outputs, refs, a.out.registry,
+                                       a.layer.to_options().compression.compression);
   if (!a.iidfile.empty()) write_file_atomic(a.iidfile, manifest.digest.str());
-  if (!a.out.metadata_file.empty())
+  if (!a.out.metadata_file.empty()) {
+    // The image an output wrote (it differs from the build's when an output converted it).
+    Descriptor image = written.exported.value_or(manifest);
     write_metadata_file(a.out.metadata_file,
-                        {manifest, read_image(store, manifest).manifest.config.digest, a.tags, written.pushed});
+                        {image, read_image(store, image).manifest.config.digest, a.tags, written.pushed});
+  }
 }
 
 void run_build(BuildArgs& a, const GlobalOptions& g) {

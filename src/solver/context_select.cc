@@ -206,7 +206,8 @@ size_t Selection::entry_count() const {
   return n;
 }
 
-Selection BuildContext::select(const std::vector<std::string>& sources, const std::vector<std::string>& excludes) const {
+Selection BuildContext::select(const std::vector<std::string>& sources, const std::vector<std::string>& excludes,
+                              bool allow_empty) const {
   std::optional<frontend::PatternMatcher> exclude;
   if (!excludes.empty()) exclude.emplace(excludes);
   Selector selector(dir_, ignore_.get(), exclude ? &*exclude : nullptr);
@@ -218,12 +219,12 @@ Selection BuildContext::select(const std::vector<std::string>& sources, const st
     for (const std::string& path : selector.expand(pattern)) {
       if (auto m = selector.match(source, path)) selection.matches.push_back(std::move(*m));
     }
-    if (!wildcard && selection.matches.size() == before) {
+    if (!wildcard && !allow_empty && selection.matches.size() == before) {
       throw Error(ErrorCode::NotFound, "COPY source \"" + source + "\" not found in the build context " + dir_ +
                                            " (missing, or excluded by .dockerignore)");
     }
   }
-  if (selection.matches.empty()) {
+  if (selection.matches.empty() && !allow_empty) {
     std::string list;
     for (const auto& s : sources) list += (list.empty() ? "" : ", ") + s;
     throw Error(ErrorCode::NotFound, "no source files were specified: nothing in the build context matches " + list);

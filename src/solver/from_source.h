@@ -17,7 +17,7 @@ struct Source {
   std::vector<snapshot::LayerRef> layers;
   std::optional<snapshot::SnapshotStore> plain_store;
   std::optional<snapshot::ActiveSnapshot> plain;
-  std::optional<TempDir> heredoc_dir;
+  std::optional<TempDir> heredoc_dir;  // heredoc bodies, or the files ADD downloaded
   std::optional<BuildContext> tree;
 };
 

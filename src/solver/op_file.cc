@@ -18,8 +18,10 @@
 #include "ocbuild/registry/base_image.h"
 #include "ocbuild/snapshot/user_spec.h"
 #include "solver/context_paths.h"
+#include "solver/copy_parents.h"
 #include "solver/from_source.h"
 #include "solver/solve_ops.h"
+#include "solver/url_source.h"
 
 namespace ocbuild::solver {
 namespace {
@@ -34,18 +36,38 @@ struct FileArgs {
   bool link = false;
   std::vector<frontend::Heredoc> heredocs;
   bool unpack = false;
+  bool parents = false;
+  std::optional<std::string> checksum;  // ADD --checksum
+  bool urls = false;                    // ADD: every source is an http(s) URL
 };
+
+// ADD of URLs: all sources or none (one source tree per step); git is refused.
+void check_add_sources(FileArgs& a, const frontend::Step& step) {
+  size_t urls = 0;
+  for (const auto& s : a.sources) {
+    if (is_git_source(s))
+      throw Error(ErrorCode::Invalid, "ADD of a git repository is not supported: " + s, step.range);
+    urls += is_url_source(s) ? 1 : 0;
+  }
+  if (urls && urls != a.sources.size())
+    throw Error(ErrorCode::Invalid, "ADD mixing URLs and local files is not supported: use one ADD for each",
+                step.range);
+  a.urls = urls > 0;
+  if (a.checksum && !a.urls)
+    throw Error(ErrorCode::Invalid, "ADD --checksum can't be specified for non-HTTP(S) sources", step.range);
+}
 
 FileArgs file_args(const frontend::Step& step) {
   FileArgs a;
   if (auto* c = std::get_if<frontend::CopyInstruction>(&step.value)) {
-    a = {"COPY", c->sources, c->dest, c->chown, c->chmod, c->exclude, c->link, c->heredocs};
+    a = {"COPY", c->sources, c->dest, c->chown, c->chmod, c->exclude, c->link, c->heredocs, false, c->parents, std::nullopt};
+    for (const auto& src : a.sources)
+      if (is_url_source(src) && !c->from)
+        throw Error(ErrorCode::Invalid, "source can't be a URL for COPY (use ADD): " + src, step.range);
   } else {
     const auto& d = std::get<frontend::AddInstruction>(step.value);
-    a = {"ADD", d.sources, d.dest, d.chown, d.chmod, d.exclude, d.link, d.heredocs, d.unpack};
-    for (const auto& s : d.sources)
-      if (s.find("://") != std::string::npos || s.starts_with("git@"))
-        throw Error(ErrorCode::Invalid, "ADD from a URL or git is not supported yet: " + s, step.range);
+    a = {"ADD", d.sources, d.dest, d.chown, d.chmod, d.exclude, d.link, d.heredocs, d.unpack, false, d.checksum};
+    check_add_sources(a, step);
   }
   size_t here = 0;
   for (const auto& s : a.sources) here += !a.heredocs.empty() && frontend::parse_heredoc_word(s) ? 1 : 0;
@@ -68,6 +90,15 @@ void write_heredocs(OpContext& ctx, const FileArgs& a, Source& src) {
     ::utimensat(AT_FDCWD, path.c_str(), times, 0);
   }
   src.tree.emplace(src.heredoc_dir->path(), std::nullopt, "");
+}
+
+// ADD <url>...: fetched (every build) into a temp dir then read like a context.
+UrlDownloads download(OpContext& ctx, const FileArgs& a, Source& src) {
+  src.heredoc_dir.emplace("download-", ctx.store.root());
+  UrlDownloads d =
+      fetch_urls(a.sources, src.heredoc_dir->path(), a.checksum, ctx.options.source_date_epoch, &ctx.store);
+  src.tree.emplace(src.heredoc_dir->path(), std::nullopt, "");
+  return d;
 }
 
 std::vector<std::string> heredoc_names(const FileArgs& a) {
@@ -101,12 +132,12 @@ std::pair<uid_t, gid_t> resolve_chown(OpContext& ctx, const StageState& state, c
   }
 }
 
-mode_t parse_chmod(const std::string& text) {
-  if (text.find_first_of("ugoa+-=") != std::string::npos)
-    throw Error(ErrorCode::Invalid, "symbolic --chmod (" + text + ") is not supported yet: use an octal mode");
-  if (text.empty() || text.size() > 4 || text.find_first_not_of("01234567") != std::string::npos)
-    throw Error(ErrorCode::Invalid, "invalid chmod parameter: " + text + " (an octal mode such as 0755)");
-  return static_cast<mode_t>(std::stoul(text, nullptr, 8));
+frontend::ChmodSpec parse_chmod(const std::string& text) {
+  auto spec = frontend::ChmodSpec::parse(text);
+  if (!spec)
+    throw Error(ErrorCode::Invalid, "invalid chmod parameter: " + text +
+                                        " (an octal mode up to 07777 or a symbolic mode such as u+x,go-w)");
+  return *spec;
 }
 
 CopyPlacement placement_for(OpContext& ctx, const frontend::Step& step, const FileArgs& a, size_t matches,
@@ -114,7 +145,7 @@ CopyPlacement placement_for(OpContext& ctx, const frontend::Step& step, const Fi
   CopyPlacement p;
   std::string dest = clean_path(absolute_dest(step, a.dest));
   // A wildcard matching one file copies to a file, as in BuildKit.
-  p.dest_is_dir = a.dest.empty() || a.dest.ends_with("/") || a.dest.ends_with("/.") || a.dest == "." ||
+  p.dest_is_dir = a.parents || a.dest.empty() || a.dest.ends_with("/") || a.dest.ends_with("/.") || a.dest == "." ||
                   a.sources.size() > 1 || matches > 1 || dest == "/";
   p.dest = lower.resolve(dest, p.dest_is_dir);
   if (!p.dest_is_dir) {
@@ -127,9 +158,19 @@ CopyPlacement placement_for(OpContext& ctx, const frontend::Step& step, const Fi
   if (a.chmod) p.chmod = parse_chmod(*a.chmod);
   if (a.chown) p.chown = resolve_chown(ctx, state, *a.chown);
   p.keep_owner = step.from.has_value();
-  p.unpack_archives = a.unpack && !step.from;
+  p.unpack_archives = a.unpack && !step.from && !a.urls;  // downloads are never extracted
   p.new_dir_mtime = ctx.options.source_date_epoch.value_or(static_cast<int64_t>(std::time(nullptr)));
   return p;
+}
+
+// What the sources name in `files`: heredoc bodies, downloads, or context
+// (or --from) paths, rewritten for --parents.
+Selection select_files(const BuildContext& files, const FileArgs& a, bool heredoc,
+                       const std::optional<UrlDownloads>& downloads) {
+  if (heredoc) return files.select(heredoc_names(a), a.exclude);
+  if (downloads) return files.select(downloads->names, a.exclude);
+  if (!a.parents) return files.select(a.sources, a.exclude);
+  return select_parents(files, a.sources, a.exclude);
 }
 
 std::string created_by(const FileArgs& a) {
@@ -180,10 +221,12 @@ void solve_file(OpContext& ctx, const frontend::Stage& stage, const frontend::St
     if (s.from) open_tree(ctx, src);
     bool heredoc = !a.heredocs.empty() && !a.sources.empty() && frontend::parse_heredoc_word(a.sources[0]);
     if (heredoc) write_heredocs(ctx, a, src);
+    std::optional<UrlDownloads> downloads;
+    if (a.urls) downloads = download(ctx, a, src);
     BuildContext& files = src.tree ? *src.tree : ctx.context;
     std::unique_lock context_lock(ctx.context_mu, std::defer_lock);
     if (&files == &ctx.context) context_lock.lock();  // held until the layer is written
-    Selection sel = files.select(heredoc ? heredoc_names(a) : a.sources, a.exclude);
+    Selection sel = select_files(files, a, heredoc, downloads);
     FileKeyInput in;
     in.parent = state.key;
     in.instruction = a.instruction == "ADD" && !a.unpack ? "ADD --unpack=false" : a.instruction;
@@ -195,8 +238,10 @@ void solve_file(OpContext& ctx, const frontend::Stage& stage, const frontend::St
     in.chown = p.chown ? std::to_string(p.chown->first) + ":" + std::to_string(p.chown->second) : "";
     in.chmod = a.chmod.value_or("");
     in.link = a.link;
+    in.parents = a.parents;
+    if (downloads) in.checksum = downloads->key;  // the content and mtime of every URL
     in.excludes = a.exclude;
-    if (!s.from || heredoc) {
+    if (!s.from || heredoc || downloads) {
       ContentDigest cd = files.digest_of(sel);
       in.content = cd.digest;
       in.files = std::move(cd.files);

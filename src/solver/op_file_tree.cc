@@ -78,7 +78,7 @@ class TreeWriter {
       made_[abs] = below->st.st_mtim;
     } else {
       set_owner_mode(path, p_.chown ? p_.chown->first : 0, p_.chown ? p_.chown->second : 0,
-                     p_.chmod.value_or(0755));
+                     p_.chmod ? p_.chmod->apply(0755, true) : 0755);
       made_[abs] = timespec{p_.new_dir_mtime, 0};
     }
   }
@@ -107,7 +107,8 @@ class TreeWriter {
     uid_t uid = p_.chown ? p_.chown->first : kept.first;
     gid_t gid = p_.chown ? p_.chown->second : kept.second;
     std::optional<mode_t> mode;
-    if (e.type != EntryType::Symlink) mode = p_.chmod.value_or(e.st.st_mode & 07777);
+    if (e.type != EntryType::Symlink)
+      mode = p_.chmod ? p_.chmod->apply(e.st.st_mode & 07777, e.type == EntryType::Dir) : e.st.st_mode & 07777;
     set_owner_mode(to, uid, gid, mode);
     made_[abs] = e.st.st_mtim;
   }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ocbuild/core/image.h"
+#include "ocbuild/frontend/chmod_spec.h"
 #include "ocbuild/snapshot/cache_mounts.h"
 #include "ocbuild/snapshot/executor.h"
 #include "ocbuild/snapshot/snapshot_store.h"
@@ -102,7 +103,7 @@ struct CopyPlacement {
   bool dest_is_dir = false;
   std::optional<std::pair<uid_t, gid_t>> chown;  // --chown, resolved
   bool keep_owner = false;  // no --chown, from a stage: owners as there (context: 0:0)
-  std::optional<mode_t> chmod;
+  std::optional<frontend::ChmodSpec> chmod;  // octal or symbolic, per entry
   int64_t new_dir_mtime = 0;  // for the directories the instruction creates
   bool unpack_archives = false;  // ADD: a local tar (plain, gzip, zstd) is extracted into dest
 };

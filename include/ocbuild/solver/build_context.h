@@ -71,8 +71,10 @@ class BuildContext {
   // Resolves COPY/ADD sources. Throws Error(Invalid) for a source outside
   // the context or a bad wildcard, Error(NotFound) naming a source that does
   // not exist (or is .dockerignore'd) or when nothing matched at all.
-  // `excludes` (COPY --exclude) are relative to each match.
-  Selection select(const std::vector<std::string>& sources, const std::vector<std::string>& excludes = {}) const;
+  // `excludes` (COPY --exclude) are relative to each match. With
+  // `allow_empty` (COPY --parents), a source that matches nothing is skipped.
+  Selection select(const std::vector<std::string>& sources, const std::vector<std::string>& excludes = {},
+                   bool allow_empty = false) const;
 
   // Paths, types, modes (not times, not owners), link targets and content
   // hashes of the selection. Thread compatible: one call at a time.
