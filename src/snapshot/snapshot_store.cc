@@ -36,8 +36,13 @@ void make_dir(const std::string& path) {
 }  // namespace
 
 SnapshotStore::SnapshotStore(ContentStore& store, Driver driver)
-    : store_(store), driver_(pick_driver(driver)), root_(store.root() + "/snapshots") {
+    : store_(store), driver_(driver), root_(store.root() + "/snapshots") {
   for (const char* sub : {"committed", "active", "tmp", "locks"}) make_dirs(root_ + "/" + sub);
+}
+
+Driver SnapshotStore::driver() const {
+  std::call_once(driver_probed_, [this] { driver_ = pick_driver(driver_); });
+  return driver_;
 }
 
 bool SnapshotStore::has(const Digest& chain_id) const {
@@ -102,7 +107,7 @@ ActiveSnapshot SnapshotStore::prepare(const std::vector<LayerRef>& layers) {
 
 ActiveSnapshot SnapshotStore::prepare(const std::optional<Digest>& parent) {
   auto state = std::make_unique<ActiveSnapshot::State>();
-  state->driver = driver_;
+  state->driver = driver();
   state->parent = parent;
   if (parent) state->lowers = layer_dirs(*parent);
   TempDir dir("", root_ + "/active");
@@ -110,7 +115,7 @@ ActiveSnapshot SnapshotStore::prepare(const std::optional<Digest>& parent) {
   ActiveSnapshot active(std::move(state));  // owns the dir from here on
   dir.release();
   ActiveSnapshot::State& s = *active.state_;
-  if (driver_ == Driver::Overlay) {
+  if (driver() == Driver::Overlay) {
     for (const char* sub : {"upper", "work", "lower"}) make_dir(s.dir + "/" + sub);
     std::vector<std::string> lowers = s.lowers;
     if (lowers.empty()) lowers.push_back(s.dir + "/lower");  // overlay needs one

@@ -66,7 +66,9 @@ std::optional<LastBuild> DiskCacheStore::last_build(const BuildId& id) {
 }
 
 void DiskCacheStore::save_last_build(const BuildId& id, const LastBuild& build) {
-  write_record(last_build_path(id), encode_last_build(build));
+  std::string path = last_build_path(id), text = encode_last_build(build);
+  if (read_if_present(path) == text) return;  // the same build again: nothing to write
+  write_record(path, text);
 }
 
 std::optional<CacheResult> MemoryCacheStore::lookup(const Digest& key) {

@@ -17,6 +17,7 @@
 // unprivileged user, file work happens inside a user namespace with the
 // executor's id mapping, so owners are always the container's view.
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,9 +76,10 @@ struct CommitResult {
 class SnapshotStore {
  public:
   // Opens <store.root()>/snapshots. Auto picks overlay when probe_overlay()
-  // says it works, else native.
+  // says it works, else native; the probe runs on the first prepare() or
+  // driver() call, so a build whose steps are all cached never pays for it.
   explicit SnapshotStore(ContentStore& store, Driver driver = Driver::Auto);
-  Driver driver() const { return driver_; }
+  Driver driver() const;  // thread safe
   const std::string& root() const { return root_; }
 
   // Unpacks the layers that are not there yet (bottom first) and returns the
@@ -100,7 +102,8 @@ class SnapshotStore {
  private:
   void ensure_layer(const std::optional<Digest>& parent, const LayerRef& layer, const Digest& chain);
   ContentStore& store_;
-  Driver driver_;
+  mutable Driver driver_;
+  mutable std::once_flag driver_probed_;
   std::string root_;
 };
 
