@@ -133,6 +133,27 @@ ActiveSnapshot SnapshotStore::prepare(const std::optional<Digest>& parent) {
   return active;
 }
 
+ActiveSnapshot SnapshotStore::prepare_paths(const std::vector<LayerRef>& layers,
+                                            const std::vector<std::string>& paths) {
+  auto state = std::make_unique<ActiveSnapshot::State>();
+  state->driver = Driver::Native;
+  if (!layers.empty()) state->parent = unpack(layers);
+  if (state->parent) state->lowers = layer_dirs(*state->parent);
+  TempDir dir("", root_ + "/active");
+  state->dir = dir.path();
+  ActiveSnapshot active(std::move(state));  // owns the dir from here on
+  dir.release();
+  ActiveSnapshot::State& s = *active.state_;
+  make_dir(s.dir + "/fs");
+  std::vector<std::string> bottom_first(s.lowers.rbegin(), s.lowers.rend());
+  as_container_root([&] {
+    merge_layer_paths(bottom_first, paths, s.dir + "/fs");
+    return std::string();
+  });
+  s.root = PlainRoot{s.dir + "/fs"};
+  return active;
+}
+
 void SnapshotStore::discard(ActiveSnapshot& active) noexcept {
   if (!active.state_ || active.state_->finished) return;
   remove_active_dir(active.state_->dir);

@@ -92,6 +92,11 @@ class SnapshotStore {
   // A writable snapshot on a committed chain, or empty (scratch) for nullopt.
   ActiveSnapshot prepare(const std::optional<Digest>& parent);
   ActiveSnapshot prepare(const std::vector<LayerRef>& layers);
+  // A plain root holding only `paths` (absolute, clean, none below another)
+  // of the layers' merged file system, each with everything below it and
+  // the directories on the way (symlinks copied, not followed): what COPY
+  // --from reads, without copying the whole tree. Read it, never commit it.
+  ActiveSnapshot prepare_paths(const std::vector<LayerRef>& layers, const std::vector<std::string>& paths);
 
   // Writes the changes as a layer, ingests its blob and commits the snapshot
   // as chain_id(parent, diff_id). The active snapshot is consumed.
