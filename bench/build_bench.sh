@@ -3,7 +3,8 @@
 # tool only: apt-get install buildah; not a dependency of ocbuild) on the same
 # busybox base (tests/make-busybox-image.sh, moved to buildah with
 # `ocbuild save --format oci` and `buildah pull oci-archive:`).
-#   BENCH_DIR=/tmp/ocbuild-buildbench BENCH_REPS=3 BENCH_GEN_REPS=1 BENCH_TOOLS="ocbuild vfs overlay" bench/build_bench.sh [build-dir]
+#   BENCH_DIR=/tmp/ocbuild-buildbench BENCH_REPS=3 BENCH_GEN_REPS=1 BENCH_BIG_REPS=1 \
+#   BENCH_TOOLS="ocbuild vfs overlay" BENCH_PROJECTS="hello bigctx" bench/build_bench.sh [build-dir]
 # Projects: examples/hello, examples/multi-stage, a generated Dockerfile
 # with 20 RUN steps around a COPY of 2,000 files, and a big generated context
 # (20,000 files, 200 MB, deterministic content) built two ways: bigctx COPYs
@@ -26,6 +27,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 dir=${BENCH_DIR:-/tmp/ocbuild-buildbench}
 reps=${BENCH_REPS:-3}
 gen_reps=${BENCH_GEN_REPS:-$reps}  # gen20 with buildah takes minutes per repetition
+big_reps=${BENCH_BIG_REPS:-$reps}  # bigctx and bigone
 tools=${BENCH_TOOLS:-ocbuild vfs overlay}
 projects=${BENCH_PROJECTS:-hello multi-stage gen20 bigctx bigone}
 command -v buildah >/dev/null || tools=ocbuild
@@ -126,7 +128,8 @@ for tool in $tools; do
 done
 
 for project in $projects; do
-  n=$reps; [ "$project" = gen20 ] && n=$gen_reps
+  n=$reps
+  case $project in gen20) n=$gen_reps ;; bigctx | bigone) n=$big_reps ;; esac
   for rep in $(seq 1 "$n"); do
     for tool in $active; do
       cold=$(run_one "$tool" "$project" --no-cache) || continue
