@@ -118,7 +118,12 @@ bool wildcards_may_follow_links(const std::string& root, const SubsetPlan& plan)
 void open_tree_for(OpContext& ctx, Source& src, const std::vector<std::string>& sources) {
   if (src.layers.empty()) return open_tree(ctx, src);  // scratch: nothing to copy
   LowerFs lower(ctx.snapshots.layer_dirs(ctx.snapshots.unpack(src.layers)));
-  SubsetPlan plan = plan_subset(lower, sources);
+  SubsetPlan plan;
+  try {
+    plan = plan_subset(lower, sources);
+  } catch (const Error&) {
+    plan.full = true;  // e.g. a directory this process may not search (rootless): the full copy decides
+  }
   if (plan.full || (plan.paths.size() == 1 && plan.paths[0] == "/")) return open_tree(ctx, src);
   src.plain_store.emplace(ctx.store, snapshot::Driver::Native);
   src.plain.emplace(src.plain_store->prepare_paths(src.layers, plan.paths));
