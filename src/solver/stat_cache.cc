@@ -33,7 +33,8 @@ std::array<unsigned char, 32> raw_of(const Digest& d) {
   std::array<unsigned char, 32> out{};
   const std::string& hex = d.hex();
   auto nibble = [](char c) { return static_cast<unsigned char>(c <= '9' ? c - '0' : c - 'a' + 10); };
-  for (size_t i = 0; i < 32 && hex.size() == 64; ++i) out[i] = static_cast<unsigned char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+  for (size_t i = 0; i < 32 && hex.size() == 64; ++i)
+    out[i] = static_cast<unsigned char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
   return out;
 }
 
