@@ -105,11 +105,11 @@ int main(int argc, char** argv) {
   std::printf("generated %zu files, %zu MB in %.0f ms; %u threads\n", files, mb,
               std::chrono::duration<double, std::milli>(Clock::now() - gen_start).count(),
               std::max(1u, std::thread::hardware_concurrency()));
-  ::usleep(300 * 1000);  // past the stat cache's racy window
+  ::usleep(1100 * 1000);  // past the stat cache's racy window (same second)
   report("cold", hash_context(ctx, store), 1000);
   report("warm", hash_context(ctx, store), 150);
   ocbuild::write_file_atomic(ctx + "/d7/f7.dat", "changed");
-  ::usleep(300 * 1000);
+  ::usleep(1100 * 1000);
   report("warm+1", hash_context(ctx, store), 150);
   report("warm", hash_context(ctx, store), 150);
   return 0;

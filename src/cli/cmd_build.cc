@@ -96,6 +96,15 @@ void print_explanation(const std::vector<solver::StepReport>& steps, std::ostrea
   for (const auto& s : steps) out << "  " << s.name << ": " << (s.cached ? "CACHED" : "ran: " + s.reason) << "\n";
 }
 
+// --progress plain: what reading the build context cost (the benchmark
+// reports it apart from the whole build).
+void print_context_stats(const solver::BuildContext::Stats& s, std::ostream& out) {
+  auto ms = [](std::chrono::nanoseconds d) { return std::to_string(d.count() / 1000000) + "." +
+                                                   std::to_string(d.count() / 100000 % 10) + " ms"; };
+  out << "\ncontext: " << s.entries << " entries selected in " << ms(s.select) << ", " << s.files
+      << " files hashed (" << s.read << " read) in " << ms(s.digest) << "\n";
+}
+
 // Only the host's platform can be built (RUN executes natively).
 void check_platform(const std::optional<std::string>& spec) {
   if (!spec) return;
@@ -161,6 +170,7 @@ void run_build(BuildArgs& a, const GlobalOptions& g) {
   solver::SignalStopper on_signal(stop);  // Ctrl-C kills the running step; nothing is tagged
   solver::SolveResult result = solver.solve(plan, stop.get_token());
   context.save_stat_cache();
+  if (*mode == solver::ProgressMode::Plain) print_context_stats(context.stats(), std::cerr);
 
   finish(a, store, result.manifest, refs, outputs);
   progress->image_done(result.manifest.digest, refs);

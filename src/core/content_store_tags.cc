@@ -61,9 +61,14 @@ void ContentStore::tag(const std::string& ref_name, const Descriptor& target) {
     throw Error(ErrorCode::NotFound, "cannot tag " + ref_name + ": blob " + target.digest.str() + " not in store");
   FileLock lock(root_ + "/index.lock");
   Index idx = load_index(root_);
-  std::erase_if(idx.manifests, [&](const Descriptor& d) { return has_ref_name(d, ref_name); });
   Descriptor entry = target;
   entry.annotations[kRefNameAnnotation] = ref_name;
+  // Already so: leave index.json alone (no rewrite, no fsync).
+  if (std::count_if(idx.manifests.begin(), idx.manifests.end(),
+                    [&](const Descriptor& d) { return has_ref_name(d, ref_name); }) == 1 &&
+      std::find(idx.manifests.begin(), idx.manifests.end(), entry) != idx.manifests.end())
+    return;
+  std::erase_if(idx.manifests, [&](const Descriptor& d) { return has_ref_name(d, ref_name); });
   idx.manifests.push_back(std::move(entry));
   save_index(root_, std::move(idx));
 }

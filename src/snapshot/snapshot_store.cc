@@ -38,10 +38,15 @@ void make_dir(const std::string& path) {
 
 SnapshotStore::SnapshotStore(ContentStore& store, Driver driver)
     : store_(store),
-      driver_(pick_driver(driver)),
+      driver_(driver),
       root_(store.root() + "/snapshots"),
       tag_(::geteuid() == 0 ? std::string() : id_map_tag(plan_id_maps())) {
   for (const char* sub : {"committed", "active", "tmp", "locks"}) make_dirs(root_ + "/" + sub);
+}
+
+Driver SnapshotStore::driver() const {
+  std::call_once(driver_probed_, [this] { driver_ = pick_driver(driver_); });
+  return driver_;
 }
 
 std::string SnapshotStore::committed_dir(const Digest& chain_id) const {
@@ -114,7 +119,7 @@ ActiveSnapshot SnapshotStore::prepare(const std::vector<LayerRef>& layers) {
 
 ActiveSnapshot SnapshotStore::prepare(const std::optional<Digest>& parent) {
   auto state = std::make_unique<ActiveSnapshot::State>();
-  state->driver = driver_;
+  state->driver = driver();
   state->parent = parent;
   if (parent) state->lowers = layer_dirs(*parent);
   TempDir dir("", root_ + "/active");
@@ -122,7 +127,7 @@ ActiveSnapshot SnapshotStore::prepare(const std::optional<Digest>& parent) {
   ActiveSnapshot active(std::move(state));  // owns the dir from here on
   dir.release();
   ActiveSnapshot::State& s = *active.state_;
-  if (driver_ == Driver::Overlay) {
+  if (driver() == Driver::Overlay) {
     for (const char* sub : {"upper", "work", "lower"}) make_dir(s.dir + "/" + sub);
     std::vector<std::string> lowers = s.lowers;
     if (lowers.empty()) lowers.push_back(s.dir + "/lower");  // overlay needs one
@@ -134,6 +139,27 @@ ActiveSnapshot SnapshotStore::prepare(const std::optional<Digest>& parent) {
   as_container_root([&] {
     merge_layers(bottom_first, s.dir + "/fs");
     save_manifest(scan_tree(s.dir + "/fs"), s.dir + "/manifest");
+    return std::string();
+  });
+  s.root = PlainRoot{s.dir + "/fs"};
+  return active;
+}
+
+ActiveSnapshot SnapshotStore::prepare_paths(const std::vector<LayerRef>& layers,
+                                            const std::vector<std::string>& paths) {
+  auto state = std::make_unique<ActiveSnapshot::State>();
+  state->driver = Driver::Native;
+  if (!layers.empty()) state->parent = unpack(layers);
+  if (state->parent) state->lowers = layer_dirs(*state->parent);
+  TempDir dir("", root_ + "/active");
+  state->dir = dir.path();
+  ActiveSnapshot active(std::move(state));  // owns the dir from here on
+  dir.release();
+  ActiveSnapshot::State& s = *active.state_;
+  make_dir(s.dir + "/fs");
+  std::vector<std::string> bottom_first(s.lowers.rbegin(), s.lowers.rend());
+  as_container_root([&] {
+    merge_layer_paths(bottom_first, paths, s.dir + "/fs");
     return std::string();
   });
   s.root = PlainRoot{s.dir + "/fs"};

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "ocbuild/core/error.h"
@@ -63,7 +64,42 @@ class Merger {
  public:
   void layer(const std::string& src, const std::string& dst) { merge_dir(src, dst); }
 
+  // One path of one layer: the directories on the way (a whiteout, a
+  // non-directory or an opaque dir hides what lower layers put there),
+  // then the entry itself, merged whole.
+  void layer_path(const std::string& src_root, const std::string& dst_root, const std::vector<std::string>& parts) {
+    std::string src = src_root, dst = dst_root;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      src += "/" + parts[i];
+      dst += "/" + parts[i];
+      auto s = read_state(src);
+      if (!s) return;  // this layer has nothing there
+      if (i + 1 == parts.size() || !S_ISDIR(s->mode)) {
+        forget(dst);
+        merge_entry(src, dst);
+        return;
+      }
+      struct stat st {};
+      bool exists = ::lstat(dst.c_str(), &st) == 0;
+      if (exists && !S_ISDIR(st.st_mode)) remove_tree_or_throw(dst), exists = false;
+      if (exists && is_opaque_dir(src) && cleared_.insert(dst).second)
+        for (const auto& name : list_dir(dst)) remove_tree_or_throw(dst + "/" + name);
+      if (!exists && ::mkdir(dst.c_str(), 0700) != 0) throw Error::io("mkdir " + dst, errno);
+      way_[dst] = *s;  // the topmost layer's metadata wins
+    }
+  }
+  void next_layer() { cleared_.clear(); }
+  void forget(const std::string& dir) {
+    std::erase_if(way_, [&](const auto& kv) { return kv.first == dir || kv.first.starts_with(dir + "/"); });
+  }
+  // The directories on the way, deepest first, once all their children exist.
+  void finish() {
+    for (auto it = way_.rbegin(); it != way_.rend(); ++it) set_owner_mode_times(it->first, it->second);
+  }
+
  private:
+  std::set<std::string> cleared_;            // opaque dirs emptied for this layer already
+  std::map<std::string, FileState> way_;     // directories on the way to the paths
   void merge_dir(const std::string& src, const std::string& dst) {
     for (const auto& name : list_dir(src)) merge_entry(src + "/" + name, dst + "/" + name);
   }
@@ -126,6 +162,26 @@ void merge_layers(const std::vector<std::string>& layers_bottom_first, const std
     Merger merger;
     merger.layer(layer, dst);
   }
+}
+
+void merge_layer_paths(const std::vector<std::string>& layers_bottom_first, const std::vector<std::string>& paths,
+                       const std::string& dst) {
+  Merger merger;
+  for (const auto& layer : layers_bottom_first) {
+    merger.next_layer();  // layer by layer, so an upper opaque dir or whiteout hides only lower layers
+    for (const auto& path : paths) {
+      std::vector<std::string> parts;
+      for (size_t start = 0; start < path.size();) {
+        size_t end = path.find('/', start);
+        if (end == std::string::npos) end = path.size();
+        if (end > start) parts.push_back(path.substr(start, end - start));
+        start = end + 1;
+      }
+      if (parts.empty()) merger.layer(layer, dst);  // "/": everything
+      else merger.layer_path(layer, dst, parts);
+    }
+  }
+  merger.finish();
 }
 
 }  // namespace ocbuild::snapshot

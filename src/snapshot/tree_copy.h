@@ -15,4 +15,11 @@ namespace ocbuild::snapshot {
 // Throws Error(Io) naming the path.
 void merge_layers(const std::vector<std::string>& layers_bottom_first, const std::string& dst);
 
+// The same for only some paths of the merged file system: each of
+// `paths` (absolute, clean, none below another) with everything below it,
+// and the directories on the way to it as the layers have them. A symlink
+// on the way is copied, not followed (the caller asks for its target too).
+void merge_layer_paths(const std::vector<std::string>& layers_bottom_first, const std::vector<std::string>& paths,
+                       const std::string& dst);
+
 }  // namespace ocbuild::snapshot

@@ -89,8 +89,11 @@ BuildContext BuildContext::from_tar(int fd, const std::string& dockerfile_in_tar
 }
 
 ContentDigest BuildContext::digest_of(const Selection& selection) {
+  auto started = std::chrono::steady_clock::now();
   std::vector<std::string> paths;
   std::vector<struct stat> stats;
+  paths.reserve(selection.entry_count());
+  stats.reserve(selection.entry_count());
   for (const auto& m : selection.matches) {
     for (const auto& e : m.entries) {
       if (e.type == EntryType::File) paths.push_back(e.context_path), stats.push_back(e.st);
@@ -99,8 +102,11 @@ ContentDigest BuildContext::digest_of(const Selection& selection) {
   FileHasher hasher(dir_, *stat_cache_);
   std::vector<Digest> contents = hasher.hash(paths, stats);
   files_read_ += hasher.reads();
+  stats_.files += paths.size();
+  stats_.read += hasher.reads();
 
   ContentDigest out;
+  out.files.reserve(selection.entry_count());
   Hasher h;
   h.field("context-digest", "ocbuild-context-v1");
   size_t next = 0;
@@ -116,10 +122,12 @@ ContentDigest BuildContext::digest_of(const Selection& selection) {
     }
   }
   out.digest = h.finish();
+  stats_.digest += std::chrono::steady_clock::now() - started;
   return out;
 }
 
 void BuildContext::save_stat_cache() { stat_cache_->save(); }
 size_t BuildContext::files_read() const { return files_read_; }
+BuildContext::Stats BuildContext::stats() const { return stats_; }
 
 }  // namespace ocbuild::solver

@@ -1,10 +1,14 @@
 #include "ocbuild/solver/cache_store.h"
 
+#include <fcntl.h>
+
 #include <cerrno>
+#include <string_view>
 
 #include "ocbuild/core/atomic_file.h"
 #include "ocbuild/core/error.h"
 #include "ocbuild/core/paths.h"
+#include "ocbuild/core/unique_fd.h"
 
 namespace ocbuild::solver {
 namespace {
@@ -17,6 +21,22 @@ std::optional<std::string> read_if_present(const std::string& path) {
   }
 }
 
+constexpr std::string_view kSummaryTag = "ocbuild-last-build-summary ";
+
+std::string summary_line(const Digest& summary) {
+  return std::string(kSummaryTag) + summary.hex();
+}
+
+// The first `n` bytes of a file ("" when absent or unreadable).
+std::string read_head(const std::string& path, size_t n) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return "";
+  std::string out(n, '\0');
+  ssize_t got = read_retry(fd.get(), out.data(), n);
+  out.resize(got > 0 ? size_t(got) : 0);
+  return out;
+}
+
 void write_record(const std::string& path, const std::string& text) {
   make_dirs(path.substr(0, path.rfind('/')));
   // AtomicFile's temp name is unique per writer, so two processes writing
@@ -25,6 +45,18 @@ void write_record(const std::string& path, const std::string& text) {
 }
 
 }  // namespace
+
+Digest LastBuild::summary() const {
+  Hasher h;
+  h.field("last-build-summary", "ocbuild-last-build-summary-v1");
+  for (const auto& step : steps) {
+    h.field("slot", step.slot);
+    h.field("name", step.name);
+    h.field("key", step.key.str());
+    for (const auto& f : step.fields) h.field(f.name, f.value);
+  }
+  return h.finish();
+}
 
 Digest BuildId::digest() const {
   Hasher h;
@@ -62,11 +94,16 @@ void DiskCacheStore::store(const Digest& key, const CacheResult& result) {
 std::optional<LastBuild> DiskCacheStore::last_build(const BuildId& id) {
   auto text = read_if_present(last_build_path(id));
   if (!text) return std::nullopt;
-  return decode_last_build(*text);
+  size_t eol = text->find('\n');
+  if (eol != kSummaryTag.size() + 64 || !text->starts_with(kSummaryTag))
+    return std::nullopt;  // not written by this version: start over
+  return decode_last_build(text->substr(eol + 1));
 }
 
 void DiskCacheStore::save_last_build(const BuildId& id, const LastBuild& build) {
-  write_record(last_build_path(id), encode_last_build(build));
+  std::string path = last_build_path(id), head = summary_line(build.summary());
+  if (read_head(path, head.size() + 1) == head + "\n") return;  // the same build again: nothing to write
+  write_record(path, head + "\n" + encode_last_build(build));
 }
 
 std::optional<CacheResult> MemoryCacheStore::lookup(const Digest& key) {

@@ -187,6 +187,9 @@ class Selector {
     worker();
     pool.clear();
     if (error) std::rethrow_exception(error);
+    size_t total = out.size() + top.size();
+    for (const auto& b : below) total += b.size();
+    out.reserve(total);  // one allocation: a 20,000-entry context is ~5 MB of entries
     for (size_t i = 0; i < top.size(); ++i) {
       out.push_back(std::move(top[i]));
       std::move(below[i].begin(), below[i].end(), std::back_inserter(out));
@@ -208,6 +211,15 @@ size_t Selection::entry_count() const {
 
 Selection BuildContext::select(const std::vector<std::string>& sources, const std::vector<std::string>& excludes,
                               bool allow_empty) const {
+  auto started = std::chrono::steady_clock::now();
+  Selection selection = select_now(sources, excludes, allow_empty);
+  stats_.entries += selection.entry_count();
+  stats_.select += std::chrono::steady_clock::now() - started;
+  return selection;
+}
+
+Selection BuildContext::select_now(const std::vector<std::string>& sources, const std::vector<std::string>& excludes,
+                                   bool allow_empty) const {
   std::optional<frontend::PatternMatcher> exclude;
   if (!excludes.empty()) exclude.emplace(excludes);
   Selector selector(dir_, ignore_.get(), exclude ? &*exclude : nullptr);

@@ -38,6 +38,11 @@ Digest hash_fd(int fd, const std::string& path) {
 
 }  // namespace
 
+bool racy_entry(const StatKey& st, int64_t hashed_at_ns) {
+  int64_t newest = std::max(st.mtime_ns, st.ctime_ns);
+  return newest + kRacyWindowNs > hashed_at_ns || newest / 1000000000 >= hashed_at_ns / 1000000000;
+}
+
 FileHasher::FileHasher(std::string root, StatCache& cache, unsigned threads)
     : root_(std::move(root)), cache_(cache),
       threads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())) {}
@@ -55,8 +60,7 @@ Digest FileHasher::hash_one(const std::string& rel, const struct stat& st) {
   if (::fstat(fd.get(), &after) != 0) throw Error::io("stat " + path, errno);
   StatKey now = StatKey::of(after);
   // Changed while we read it, or too recently to trust the timestamps.
-  bool racy = !(now == key) || std::max(key.mtime_ns, key.ctime_ns) + kRacyWindowNs > started;
-  if (!racy) cache_.record(rel, key, d);
+  if (now == key && !racy_entry(key, started)) cache_.record(rel, key, d);
   return d;
 }
 

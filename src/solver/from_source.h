@@ -2,6 +2,7 @@
 // Internal to the solver: the file system of another stage or an image, as
 // COPY --from and RUN --mount from= read it (a plain unpacked copy).
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "ocbuild/core/temp_dir.h"
@@ -26,5 +27,8 @@ struct Source {
 void resolve_from(OpContext& ctx, const frontend::InputRef& in, Source& src);
 // A full plain copy of the source's file system, read like a context.
 void open_tree(OpContext& ctx, Source& src);
+// The same reduced to what `sources` (COPY source patterns) can select:
+// only those paths are copied out of the layers (from_subset.cc).
+void open_tree_for(OpContext& ctx, Source& src, const std::vector<std::string>& sources);
 
 }  // namespace ocbuild::solver

@@ -218,7 +218,7 @@ void solve_file(OpContext& ctx, const frontend::Stage& stage, const frontend::St
     FileArgs a = file_args(s);
     Source src;
     if (s.from) resolve_from(ctx, *s.from, src);
-    if (s.from) open_tree(ctx, src);
+    if (s.from) open_tree_for(ctx, src, a.sources);
     bool heredoc = !a.heredocs.empty() && !a.sources.empty() && frontend::parse_heredoc_word(a.sources[0]);
     if (heredoc) write_heredocs(ctx, a, src);
     std::optional<UrlDownloads> downloads;

@@ -115,9 +115,10 @@ SolveResult Solver::solve(const frontend::BuildPlan& plan, std::stop_token stop)
   snapshot::SnapshotStore snapshots(store_, options_.driver);
   std::vector<std::optional<StageState>> stages(plan.stages.size());
   std::atomic<int> next_step{1};
-  std::optional<LastBuild> previous;
-  if (options_.build_id) previous = cache_.last_build(*options_.build_id);
-  StepLog log(std::move(previous));
+  StepLog log([this]() -> std::optional<LastBuild> {
+    if (!options_.build_id) return std::nullopt;
+    return cache_.last_build(*options_.build_id);
+  });
   std::mutex context_mu;
   snapshot::CacheMounts cache_mounts(store_.root());
   std::string created =

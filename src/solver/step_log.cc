@@ -1,15 +1,24 @@
 #include "solver/step_log.h"
 
+#include <algorithm>
+
 #include "ocbuild/solver/explain.h"
 
 namespace ocbuild::solver {
 
-StepLog::StepLog(std::optional<LastBuild> previous) : previous_(std::move(previous)) {
-  if (!previous_) return;
-  for (const auto& s : previous_->steps) previous_by_slot_[s.slot] = &s;
+StepLog::StepLog(std::function<std::optional<LastBuild>()> load_previous)
+    : load_previous_(std::move(load_previous)) {}
+
+void StepLog::load_previous() const {
+  std::call_once(loaded_, [this] {
+    if (load_previous_) previous_ = load_previous_();
+    if (!previous_) return;
+    for (const auto& s : previous_->steps) previous_by_slot_[s.slot] = &s;
+  });
 }
 
 std::string StepLog::reason(const std::string& slot, const CacheKey& key) const {
+  load_previous();
   if (!previous_) return "first build of this target";
   auto it = previous_by_slot_.find(slot);
   if (it == previous_by_slot_.end()) return "new step";
@@ -51,6 +60,10 @@ LastBuild StepLog::last_build() const {
   std::lock_guard lock(mu_);
   LastBuild out;
   for (const auto& [step, entry] : steps_) out.steps.push_back(entry.second);
+  // By slot, not by step number (parallel stages number their steps in any
+  // order): the same build gives the same record, which is then not rewritten.
+  std::stable_sort(out.steps.begin(), out.steps.end(),
+                   [](const StepRecord& a, const StepRecord& b) { return a.slot < b.slot; });
   return out;
 }
 

@@ -195,8 +195,14 @@ TEST_F(ContextTest, DestinationNamesCount) {
   EXPECT_NE(digest({"foo.go"}), digest({"other.go"}));
 }
 
-// Files changed less than the racy window ago are never cached; wait it out.
-void wait_racy_window() { ::usleep(250 * 1000); }
+// Files changed less than the racy window ago (100 ms, or within the
+// current second) are never cached; wait it out: into the next second and
+// 150 ms on.
+void wait_racy_window() {
+  struct timespec now;
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  ::usleep(useconds_t((1000000000 - now.tv_nsec) / 1000 + 150 * 1000));
+}
 
 TEST_F(ContextTest, StatCacheHitDoesNotReadTheFile) {
   wait_racy_window();

@@ -23,6 +23,7 @@
 // owner that mapping cannot hold is kept in the user.ocbuild.owner xattr
 // (core/xattrs.h) and the layer records it from there.
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -81,9 +82,10 @@ struct CommitResult {
 class SnapshotStore {
  public:
   // Opens <store.root()>/snapshots. Auto picks overlay when probe_overlay()
-  // says it works, else native.
+  // says it works, else native; the probe runs on the first prepare() or
+  // driver() call, so a build whose steps are all cached never pays for it.
   explicit SnapshotStore(ContentStore& store, Driver driver = Driver::Auto);
-  Driver driver() const { return driver_; }
+  Driver driver() const;  // thread safe
   const std::string& root() const { return root_; }
 
   // Unpacks the layers that are not there yet (bottom first) and returns the
@@ -96,6 +98,11 @@ class SnapshotStore {
   // A writable snapshot on a committed chain, or empty (scratch) for nullopt.
   ActiveSnapshot prepare(const std::optional<Digest>& parent);
   ActiveSnapshot prepare(const std::vector<LayerRef>& layers);
+  // A plain root holding only `paths` (absolute, clean, none below another)
+  // of the layers' merged file system, each with everything below it and
+  // the directories on the way (symlinks copied, not followed): what COPY
+  // --from reads, without copying the whole tree. Read it, never commit it.
+  ActiveSnapshot prepare_paths(const std::vector<LayerRef>& layers, const std::vector<std::string>& paths);
 
   // Writes the changes as a layer, ingests its blob and commits the snapshot
   // as chain_id(parent, diff_id). The active snapshot is consumed.
@@ -108,7 +115,8 @@ class SnapshotStore {
   std::string committed_dir(const Digest& chain_id) const;
   std::string lock_path(const Digest& chain_id) const;
   ContentStore& store_;
-  Driver driver_;
+  mutable Driver driver_;
+  mutable std::once_flag driver_probed_;
   std::string root_;
   std::string tag_;  // id_map_tag() of this process's mapping
 };

@@ -49,6 +49,10 @@ struct BuildId {
 
 struct LastBuild {
   std::vector<StepRecord> steps;
+  // Of the slots, names, keys and fields (a key covers its files): two
+  // records with the same summary say the same; a rebuild with nothing new
+  // leaves the stored record alone.
+  Digest summary() const;
   friend bool operator==(const LastBuild&, const LastBuild&) = default;
 };
 
@@ -67,7 +71,8 @@ class CacheStore {
 using BlobExists = std::function<bool(const Digest&)>;
 
 // Records under <store root>/cache/. Throws Error(Io) only when a record
-// cannot be written.
+// cannot be written. A last-build file is "<summary line>\n<JSON record>";
+// saving the same build again reads only the summary line.
 class DiskCacheStore : public CacheStore {
  public:
   DiskCacheStore(std::string store_root, BlobExists blob_exists);

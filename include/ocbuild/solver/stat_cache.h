@@ -5,6 +5,7 @@
 // context directory: <store root>/cache/statcache-<hash of context path>.
 #include <sys/stat.h>
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <mutex>
@@ -28,8 +29,17 @@ struct StatKey {
   friend bool operator==(const StatKey&, const StatKey&) = default;
 };
 
+// The racy-git rule: a file whose mtime or ctime is within the clock's
+// granularity of `hashed_at_ns` (100 ms) or in the same second (file systems
+// with 1 s timestamps) could change again without its stat changing: its
+// digest is used for this build but never cached.
+bool racy_entry(const StatKey& st, int64_t hashed_at_ns);
+
 // Thread safe. load() reads the file (absent, corrupt or another version:
-// empty cache); save() writes it atomically if anything changed.
+// empty cache); save() writes it atomically if anything changed. Entries
+// are recorded only for files whose timestamps are safely in the past
+// (FileHasher: not within the current second nor the clock's granularity),
+// so a later change that keeps size and times equal cannot happen unseen.
 class StatCache {
  public:
   StatCache() = default;  // in memory only: save() does nothing
@@ -45,7 +55,7 @@ class StatCache {
   void load();
   struct Entry {
     StatKey st;
-    Digest digest;
+    std::array<unsigned char, 32> sha256;  // raw, hex only on a hit
   };
   std::string path_;
   mutable std::shared_mutex mu_;  // lookups share it
