@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <gmock/gmock.h>
+
 #include "e2e/build_fixture.h"
 #include "e2e/layer_tar.h"
 #include "ocbuild/core/atomic_file.h"
@@ -29,6 +31,17 @@ std::string sha256_hex(const std::string& bytes) {
   h.update(bytes);
   return h.finish().hex();
 }
+
+// Six RUNs whose only trace is their mount stubs, then one real change.
+constexpr const char* kStubsDockerfile =
+    "FROM busybox:latest\n"
+    "RUN true\n"
+    "RUN --mount=type=secret,id=x cat /run/secrets/x\n"
+    "RUN --mount=type=cache,target=/var/cache/x true\n"
+    "RUN --mount=type=bind,source=bound,target=/etc/bound true\n"
+    "RUN --mount=type=tmpfs,target=/run/t --mount=type=cache,target=/run/c/d true\n"
+    "RUN --network=none true\n"
+    "RUN mkdir /etc/made-by-run\n";
 
 class BuildMounts : public BuildSuite {
  protected:
@@ -182,6 +195,32 @@ TEST_F(BuildMounts, BindFromAStageAndTmpfsLeaveNoStubs) {
   expect_no_prefix(names, "scratch");
   expect_no_prefix(names, "out");
   EXPECT_NE(std::find(names.begin(), names.end(), "seen"), names.end());
+}
+
+
+// Mount stubs (/etc/hosts, /etc/resolv.conf, /etc/hostname, /proc, /dev,
+// /sys, /run/secrets/x, cache, bind and tmpfs targets) are created in dirs
+// the image has (etc/, run/, var/) and removed again: the RUN layers hold no
+// bare parent entries, so a RUN that changes nothing gives an empty layer
+// (BuildKit also makes one layer per RUN), on both snapshotters.
+TEST_F(BuildMounts, MountStubsLeaveEmptyLayersOnBothDrivers) {
+  write_file_atomic(scratch("stub-secret"), "stub-secret-value");
+  std::string ctx = context("stubs", kStubsDockerfile, {{"bound/f", "x"}});
+  for (const std::string driver : {"overlay", "native"}) {
+    auto r = ocb("build --progress plain --no-cache --snapshotter " + driver + " --secret id=x,src=" +
+                 scratch("stub-secret") + " -t stubs:" + driver + " " + ctx);
+    ASSERT_EQ(r.status, 0) << driver << ": " << r.output;
+    auto img = image("stubs:" + driver);
+    ASSERT_TRUE(img);
+    const auto& layers = img->manifest.layers;
+    ASSERT_EQ(layers.size(), 8u) << driver << ": the base, then one layer per RUN";
+    for (size_t i = 1; i + 1 < layers.size(); ++i)
+      EXPECT_THAT(entry_names(layer_entries(store(), layers[i], scratch("stub.tar"))), ::testing::IsEmpty())
+          << driver << ": RUN layer " << i;
+    EXPECT_THAT(entry_names(layer_entries(store(), layers.back(), scratch("stub.tar"))),
+                ::testing::ElementsAre("etc/", "etc/made-by-run/"))
+        << driver;
+  }
 }
 
 }  // namespace
