@@ -44,7 +44,7 @@ std::string source_in(const std::string& root, const Mount& m) {
 }
 
 void add_bind(const Mount& m, const std::string& target, const RunMountInputs& in, ResolvedMounts& out) {
-  std::string source = source_in(root_of(m, in), m);
+  std::string source = m.from.empty() && in.context_source ? in.context_source(m.source) : source_in(root_of(m, in), m);
   MountSpec spec;
   spec.type = MountSpec::Type::Bind;
   spec.target = target;

@@ -223,5 +223,40 @@ TEST_F(BuildMounts, MountStubsLeaveEmptyLayersOnBothDrivers) {
   }
 }
 
+
+// BuildKit filters the context before anything sees it: a bind from the
+// context (read-only, rw, the whole context or a folder, a single file) shows
+// no file .dockerignore excludes, and a re-included one is there.
+TEST_F(BuildMounts, BindFromContextSeesOnlyWhatDockerignoreLetsThrough) {
+  std::string ctx = context("bind-ignore",
+                            "FROM busybox:latest\n"
+                            "RUN --mount=type=bind,source=src,target=/src find /src | sort > /seen-src\n"
+                            "RUN --mount=type=bind,target=/ctx,rw find /ctx | sort > /seen-ctx && touch /ctx/new\n"
+                            "RUN --mount=type=bind,source=src/a.txt,target=/a.txt cat /a.txt > /seen-file\n",
+                            {{".dockerignore", "**/*.log\nsrc/private\n!src/private/keep.txt\n"},
+                             {"src/a.txt", "one\n"},
+                             {"src/debug.log", "log\n"},
+                             {"src/private/key", "secret\n"},
+                             {"src/private/keep.txt", "kept\n"},
+                             {"top.log", "log\n"}});
+  auto r = ocb("build --progress plain -t bindignore:1 " + ctx);
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::string rootfs = unpack("bindignore:1");
+  EXPECT_EQ(slurp(rootfs + "/seen-src"), "/src\n/src/a.txt\n/src/private\n/src/private/keep.txt\n");
+  EXPECT_EQ(slurp(rootfs + "/seen-ctx"),
+            "/ctx\n/ctx/.dockerignore\n/ctx/Dockerfile\n/ctx/src\n/ctx/src/a.txt\n/ctx/src/private\n"
+            "/ctx/src/private/keep.txt\n");
+  EXPECT_EQ(slurp(rootfs + "/seen-file"), "one\n");
+  EXPECT_EQ(testing::run_command("ls -a " + ctx).output, ".\n..\n.dockerignore\nDockerfile\nsrc\ntop.log\n")
+      << "the rw bind wrote to the context";
+  EXPECT_EQ(testing::run_command("cat " + ctx + "/src/private/key").output, "secret\n");
+
+  // An ignored file changing does not bust the cache of the binding RUN.
+  write_file_atomic(ctx + "/src/debug.log", "other log\n");
+  auto again = ocb("build --progress plain -t bindignore:2 " + ctx);
+  ASSERT_EQ(again.status, 0) << again.output;
+  EXPECT_TRUE(step_cached(again.output, "RUN find /src")) << again.output;
+}
+
 }  // namespace
 }  // namespace ocbuild::e2e
