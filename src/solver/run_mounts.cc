@@ -121,6 +121,8 @@ void add_ssh(const Mount& m, const std::string& target, const RunMountInputs& in
   if (in.ssh) {
     auto it = in.ssh->find(m.id);
     if (it != in.ssh->end() && !it->second.paths.empty()) source = &it->second;
+    if (it != in.ssh->end() && it->second.paths.empty() && !it->second.keys.empty())
+      throw Error(ErrorCode::Internal, "ssh " + m.id + ": key files given but no agent started (start_ssh_agents)");
   }
   if (!source) {
     if (m.required) throw Error(ErrorCode::NotFound, "ssh agent " + m.id + " not found (required=true)");

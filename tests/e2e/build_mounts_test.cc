@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <gmock/gmock.h>
 
@@ -256,6 +257,45 @@ TEST_F(BuildMounts, BindFromContextSeesOnlyWhatDockerignoreLetsThrough) {
   auto again = ocb("build --progress plain -t bindignore:2 " + ctx);
   ASSERT_EQ(again.status, 0) << again.output;
   EXPECT_TRUE(step_cached(again.output, "RUN find /src")) << again.output;
+}
+
+
+// --ssh ID=KEYFILE: a private agent serves the key. While the RUN waits, the
+// host lists the identities through the socket as the container sees it
+// (/proc/PID/root/run/buildkit/ssh_agent.0); after the build no agent and
+// no socket dir is left.
+TEST_F(BuildMounts, SshKeyFileIsServedByAPrivateAgentThatEndsWithTheBuild) {
+  for (const char* p : {"ssh-agent", "ssh-add", "ssh-keygen"})
+    if (!testing::have_program(p)) GTEST_SKIP() << p << " is not installed (openssh-client)";
+  std::string key = scratch("ssh-key"), tmp = scratch("ssh-tmp");
+  ASSERT_EQ(testing::run_command("rm -rf " + key + "* " + tmp + " && mkdir " + tmp +
+                                 " && ssh-keygen -q -t ed25519 -N '' -C e2e -f " + key).status, 0);
+  std::string fingerprint = testing::run_command("ssh-keygen -l -f " + key + ".pub").output;
+  std::string ctx = context("ssh", "FROM busybox:latest\n"
+                                   "RUN --mount=type=ssh sh -c 'test -S \"$SSH_AUTH_SOCK\" || exit 3; i=0; "
+                                   "while [ ! -e /tmp/go ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; "
+                                   "rm /tmp/go' ocbuild-ssh-probe\n");
+  testing::CommandResult build;
+  std::thread builder([&] {
+    build = testing::run_command("TMPDIR=" + tmp + " " + testing::ocbuild_binary() + " --root " + store() +
+                                 " build --progress plain --no-cache --ssh default=" + key + " " + ctx + " 2>&1");
+  });
+  std::string pid;
+  for (int i = 0; i < 300 && pid.empty(); ++i) {
+    pid = testing::run_command("grep -lsa ocbuild-ssh-prob[e] /proc/[0-9]*/cmdline | head -1 | cut -d/ -f3").output;
+    if (!pid.empty()) pid.pop_back();
+    else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::string root = "/proc/" + pid + "/root";
+  auto listed = testing::run_command("SSH_AUTH_SOCK=" + root + "/run/buildkit/ssh_agent.0 ssh-add -l 2>&1");
+  testing::run_command("touch " + root + "/tmp/go");
+  builder.join();
+  ASSERT_FALSE(pid.empty()) << "the RUN never started: " << build.output;
+  EXPECT_EQ(listed.status, 0) << listed.output;
+  EXPECT_EQ(listed.output, fingerprint);
+  ASSERT_EQ(build.status, 0) << build.output;
+  EXPECT_EQ(testing::run_command("ls -A " + tmp).output, "") << "the agent's dir is left";
+  EXPECT_NE(testing::run_command("pgrep -f '[s]sh-agent -D -a " + tmp + "'").status, 0) << "the agent still runs";
 }
 
 }  // namespace
