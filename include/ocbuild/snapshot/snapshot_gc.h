@@ -1,0 +1,28 @@
+#pragma once
+// Snapshot garbage collection, for `ocbuild prune`: the committed snapshots
+// under <store root>/snapshots with their chain links, and their removal.
+// The caller decides what to keep and must hold the store exclusively (no
+// build running: gc.lock), so no removed snapshot is in use.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ocbuild/core/digest.h"
+
+namespace ocbuild::snapshot {
+
+struct SnapshotInfo {
+  std::string dir;  // <store root>/snapshots/committed/<hex>
+  // nullopt for a dir without a valid meta (an interrupted unpack or commit).
+  std::optional<Digest> chain_id, parent, diff_id;
+};
+
+// Every dir under committed/, sorted by name; none when there is no store.
+std::vector<SnapshotInfo> list_snapshots(const std::string& store_root);
+// The dirs under active/ and tmp/: what builds that died left behind.
+std::vector<std::string> snapshot_leftovers(const std::string& store_root);
+// Moves `dir` (one of the above) out of the way, then removes it as container
+// root (it may hold files of subordinate ids). Throws Error(Io).
+void remove_snapshot_dir(const std::string& store_root, const std::string& dir);
+
+}  // namespace ocbuild::snapshot
