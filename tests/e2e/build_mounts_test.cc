@@ -6,6 +6,7 @@
 // context busts the cache when a file under the bound directory changes and
 // only then; binds from a stage, tmpfs; no mount target leaves a stub entry.
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -296,6 +297,24 @@ TEST_F(BuildMounts, SshKeyFileIsServedByAPrivateAgentThatEndsWithTheBuild) {
   ASSERT_EQ(build.status, 0) << build.output;
   EXPECT_EQ(testing::run_command("ls -A " + tmp).output, "") << "the agent's dir is left";
   EXPECT_NE(testing::run_command("pgrep -f '[s]sh-agent -D -a " + tmp + "'").status, 0) << "the agent still runs";
+}
+
+
+// A mount stub under a symlink of the image that points to an absolute path
+// (/run -> /HOST/PATH) is removed inside the snapshot; the host's file of
+// that name is never touched (the commit resolves paths inside the tree).
+TEST_F(BuildMounts, MountStubUnderAnAbsoluteSymlinkStaysInsideTheSnapshot) {
+  std::string host = scratch("escape");
+  ASSERT_EQ(testing::run_command("rm -rf " + host + " && mkdir -p " + host + "/secrets && : > " + host +
+                                 "/secrets/x").status, 0);
+  write_file_atomic(scratch("escape-secret"), "value");
+  std::string ctx = context("escape", "FROM busybox:latest\nRUN mkdir -p " + host + " && rm -rf /run && ln -s " + host +
+                                          " /run\nRUN --mount=type=secret,id=x,required=true cat /run/secrets/x\n");
+  auto r = ocb("build --progress plain --no-cache --snapshotter native --secret id=x,src=" + scratch("escape-secret") +
+               " -t escape:1 " + ctx);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(host + "/secrets/x")) << "the commit removed a host file";
+  EXPECT_THAT(last_layer("escape:1"), ::testing::IsEmpty());
 }
 
 }  // namespace
