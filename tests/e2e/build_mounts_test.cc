@@ -4,7 +4,10 @@
 // image (layer tar bytes, history, inspect) nor the store, and changing their
 // value keeps the cache (BuildKit keys on the id only); a bind from the
 // context busts the cache when a file under the bound directory changes and
-// only then; binds from a stage, tmpfs; no mount target leaves a stub entry.
+// only then; binds from a stage, tmpfs; no mount target leaves a stub entry
+// (nor a bare parent dir: stub-only RUNs give empty layers on both drivers),
+// and stubs under an image symlink stay inside the snapshot; a bind from the
+// context sees only what .dockerignore lets through; --ssh with a key file.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>

@@ -1,6 +1,7 @@
 // `ocbuild du` and `ocbuild prune` end to end: prune removes the records
 // whose blobs are gone; prune --all frees snapshots, cache mounts and
-// records (du says so); a build afterwards still works.
+// records (du says so); a build afterwards still works; --keep-storage
+// removes the least recently used cache first and nothing while a build runs.
 #include <chrono>
 #include <regex>
 #include <thread>
