@@ -50,6 +50,31 @@ int create_component(char* buf, size_t end, bool is_file, bool keep_parent_times
   return rc;
 }
 
+// Reports a created stub by its real path in the container: through a
+// symlink of the image (/var/run -> /run) the stub is really /run/x, and the
+// commit looks for it in the snapshot's own tree, where the symlink may not
+// be. Falls back to the path as given when /proc is not mounted yet.
+void report_created(int report_fd, const char* path, size_t len) noexcept {
+  int fd = ::open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0) {
+    char link[32] = "/proc/self/fd/";
+    char digits[12];
+    int n = 0;
+    for (int v = fd; n == 0 || v > 0; v /= 10) digits[n++] = static_cast<char>('0' + v % 10);
+    size_t at = ::strlen(link);
+    while (n > 0) link[at++] = digits[--n];
+    link[at] = '\0';
+    char resolved[PATH_MAX];
+    ssize_t got = ::readlink(link, resolved, sizeof resolved - 1);
+    ::close(fd);
+    if (got > 0 && resolved[0] == '/') {
+      send_created(report_fd, resolved, static_cast<unsigned long>(got));
+      return;
+    }
+  }
+  send_created(report_fd, path, len);
+}
+
 // mkdir -p of `path` (absolute, in the new root); the last component is a file
 // when `is_file`. Every component it creates is reported on `report_fd`
 // (when >= 0), top first, so the commit removes nested stubs deepest first
@@ -66,7 +91,7 @@ int ensure_path(const char* path, bool is_file, int report_fd) noexcept {
     buf[i] = '\0';
     bool last = i == len;
     int rc = create_component(buf, i, last && is_file, report_fd >= 0);
-    if (rc == 0 && report_fd >= 0) send_created(report_fd, path, i);
+    if (rc == 0 && report_fd >= 0) report_created(report_fd, buf, i);
     if (rc != 0 && rc != EEXIST) return rc;
     buf[i] = saved;
   }

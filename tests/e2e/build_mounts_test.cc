@@ -320,5 +320,19 @@ TEST_F(BuildMounts, MountStubUnderAnAbsoluteSymlinkStaysInsideTheSnapshot) {
   EXPECT_THAT(last_layer("escape:1"), ::testing::IsEmpty());
 }
 
+
+// Through a relative symlink of an earlier layer (/var/run -> ../run, as in
+// Debian) the stubs land in /run; they are found and removed there, on both
+// drivers (the overlay upper dir has no var/run of its own).
+TEST_F(BuildMounts, MountStubsThroughAnImageSymlinkLeaveNoEntry) {
+  std::string ctx = context("via-symlink", "FROM busybox:latest\nRUN mkdir -p /var && ln -s ../run /var/run\n"
+                                           "RUN --mount=type=cache,target=/var/run/c/d --mount=type=tmpfs,target=/var/run/t true\n");
+  for (const std::string driver : {"overlay", "native"}) {
+    auto r = ocb("build --progress plain --no-cache --snapshotter " + driver + " -t viasymlink:" + driver + " " + ctx);
+    ASSERT_EQ(r.status, 0) << driver << ": " << r.output;
+    EXPECT_THAT(last_layer("viasymlink:" + driver), ::testing::IsEmpty()) << driver;
+  }
+}
+
 }  // namespace
 }  // namespace ocbuild::e2e
