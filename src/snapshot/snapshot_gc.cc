@@ -39,6 +39,10 @@ std::vector<std::string> snapshot_leftovers(const std::string& store_root) {
   std::vector<std::string> out;
   for (const char* part : {"active", "tmp"})
     for (auto& dir : sorted_children(store_root + "/snapshots/" + part)) out.push_back(std::move(dir));
+  for (auto& dir : sorted_children(store_root + "/tmp")) {
+    std::string name = fs::path(dir).filename().string();
+    if (name.rfind("ocbuild-scratch-", 0) == 0 || name.rfind("context-view-", 0) == 0) out.push_back(std::move(dir));
+  }
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include "ocbuild/core/file_lock.h"
 #include "ocbuild/core/temp_dir.h"
 #include "ocbuild/snapshot/cache_mounts.h"
+#include "ocbuild/snapshot/snapshot_gc.h"
 #include "ocbuild/solver/cache_store.h"
 #include "solver/store_walk.h"
 
@@ -34,18 +35,17 @@ bool record_stale(const ContentStore& store, const std::string& path) {
   }
 }
 
-// Committed snapshots and leftovers (active, tmp) of builds that died: each
+// Every committed snapshot and what dead builds left (snapshot_gc.h), each
 // moved out of the way first, so a reader never sees half a tree.
 void prune_snapshots(const std::string& root, PartUsage& usage) {
-  std::string snapshots = root + "/snapshots";
-  if (!fs::exists(snapshots)) return;
-  TempDir trash(".trash-", snapshots);
-  for (const char* part : {"committed", "active", "tmp"}) {
-    for (const auto& dir : children(snapshots + "/" + part)) {
-      std::string target = trash.path() + "/" + fs::path(dir).filename().string() + "-" + part;
-      if (std::rename(dir.c_str(), target.c_str()) != 0) throw Error::io("prune: cannot move " + dir, errno);
-      remove_counted(target, usage);
-    }
+  std::vector<std::string> dirs = snapshot::snapshot_leftovers(root);
+  for (const auto& s : snapshot::list_snapshots(root)) dirs.push_back(s.dir);
+  for (const auto& dir : dirs) {
+    Inodes seen;
+    uint64_t bytes = tree_bytes(dir, seen);
+    snapshot::remove_snapshot_dir(root, dir);
+    ++usage.count;
+    usage.bytes += bytes;
   }
 }
 

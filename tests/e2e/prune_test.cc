@@ -3,6 +3,7 @@
 // records (du says so); a build afterwards still works; --keep-storage
 // removes the least recently used cache first and nothing while a build runs.
 #include <chrono>
+#include <filesystem>
 #include <regex>
 #include <thread>
 
@@ -157,6 +158,24 @@ TEST_F(Prune, KeepStorageWhileABuildRunsRemovesNothingInUse) {
                                  " >/dev/null 2>&1 && cat " + scratch("busy-rootfs") + "/one " +
                                  scratch("busy-rootfs") + "/two").output,
             "one\ntwo\n");
+}
+
+
+// What a killed build leaves (an active snapshot, an unpack in progress, a
+// rw bind copy, a filtered context view) goes with a plain prune when no
+// build runs; other files in the store's tmp dir stay.
+TEST_F(Prune, RemovesWhatDeadBuildsLeft) {
+  const std::vector<std::string> dead = {"snapshots/active/dead1/upper", "snapshots/tmp/unpack-dead/fs",
+                                         "tmp/ocbuild-scratch-dead/tree", "tmp/context-view-dead/tree"};
+  for (const auto& d : dead) ASSERT_EQ(testing::run_command("mkdir -p " + store() + "/" + d).status, 0);
+  ASSERT_EQ(testing::run_command("mkdir -p " + store() + "/tmp/other").status, 0);
+  auto p = ocb("prune");
+  ASSERT_EQ(p.status, 0) << p.output;
+  for (const auto& d : dead)
+    EXPECT_FALSE(std::filesystem::exists(store() + "/" + d.substr(0, d.rfind('/')))) << d << "\n" << p.output;
+  EXPECT_TRUE(std::filesystem::exists(store() + "/tmp/other"));
+  auto r = ocb("build --progress plain -t afterdead:1 " + random_layer_context("after-dead", 1000));
+  EXPECT_EQ(r.status, 0) << r.output;
 }
 
 }  // namespace

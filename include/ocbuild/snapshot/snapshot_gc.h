@@ -19,10 +19,13 @@ struct SnapshotInfo {
 
 // Every dir under committed/, sorted by name; none when there is no store.
 std::vector<SnapshotInfo> list_snapshots(const std::string& store_root);
-// The dirs under active/ and tmp/: what builds that died left behind.
+// What builds that died left behind: the dirs under snapshots/active/ and
+// snapshots/tmp/, and the RUN scratch dirs under <store root>/tmp/ (rw bind
+// copies, filtered context views).
 std::vector<std::string> snapshot_leftovers(const std::string& store_root);
-// Moves `dir` (one of the above) out of the way, then removes it as container
-// root (it may hold files of subordinate ids). Throws Error(Io).
+// Moves `dir` (one of the above, or any dir of the store's file system) out
+// of the way, then removes it as container root (it may hold files of
+// subordinate ids). Throws Error(Io).
 void remove_snapshot_dir(const std::string& store_root, const std::string& dir);
 
 }  // namespace ocbuild::snapshot
