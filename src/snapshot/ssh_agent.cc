@@ -1,5 +1,6 @@
 // The private agent is two programs from openssh-client run as children:
-// `ssh-agent -D -a SOCK` (foreground, so its pid is ours to kill) and one
+// `ssh-agent -D -a SOCK` (foreground, so its pid is ours to kill; a
+// watchdog ends it even when we are killed) and one
 // `ssh-add -` per key, the key on stdin. Both run in a new session: without
 // a controlling terminal an encrypted key fails instead of prompting.
 #include "ocbuild/snapshot/ssh_agent.h"
@@ -60,6 +61,33 @@ pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>
   return pid;
 }
 
+// ssh-agent is set-group-id on Debian, and exec of such a program clears
+// PR_SET_PDEATHSIG; so a forked watchdog (async-signal-safe calls only)
+// waits for EOF on a pipe whose write end only we hold, then kills the
+// agent: it ends even when ocbuild is killed with SIGKILL and no destructor
+// runs, so no agent holding the keys outlives the build.
+pid_t start_watchdog(pid_t agent, UniqueFd& write_end) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw Error::sys("pipe", errno);
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]), ::close(fds[1]);
+    throw Error::sys("fork the ssh-agent watchdog", errno);
+  }
+  if (pid == 0) {
+    ::close(fds[1]);
+    ::setsid();  // Ctrl-C goes to the build, not here
+    char byte;
+    while (::read(fds[0], &byte, 1) < 0 && errno == EINTR) {
+    }
+    ::kill(agent, SIGTERM);
+    ::_exit(0);
+  }
+  ::close(fds[0]);
+  write_end = UniqueFd(fds[1]);
+  return pid;
+}
+
 int wait_exit(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -109,12 +137,19 @@ SshAgent::SshAgent(const std::vector<std::string>& keys, const std::string& pare
   std::vector<std::string> env = child_env(socket_);
   UniqueFd null_in = open_or_throw("/dev/null", O_RDONLY), null_out = open_or_throw("/dev/null", O_WRONLY);
   pid_ = spawn({"ssh-agent", "-D", "-a", socket_}, env, null_in.get(), null_out.get(), null_out.get());
+  try {
+    watchdog_ = start_watchdog(pid_, watch_fd_);
+  } catch (...) {
+    stop();
+    throw;
+  }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   struct stat st {};
   while (::stat(socket_.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      stop();  // reaps the watchdog
       throw Error(ErrorCode::Sys, "ssh-agent exited before it made its socket " + socket_);
     }
     if (std::chrono::steady_clock::now() > deadline) {
@@ -134,8 +169,9 @@ SshAgent::SshAgent(const std::vector<std::string>& keys, const std::string& pare
 SshAgent::~SshAgent() { stop(); }
 
 SshAgent::SshAgent(SshAgent&& o) noexcept
-    : dir_(std::move(o.dir_)), socket_(std::move(o.socket_)), pid_(o.pid_) {
-  o.pid_ = -1;
+    : dir_(std::move(o.dir_)), socket_(std::move(o.socket_)), pid_(o.pid_), watchdog_(o.watchdog_),
+      watch_fd_(std::move(o.watch_fd_)) {
+  o.pid_ = -1, o.watchdog_ = -1;
 }
 
 SshAgent& SshAgent::operator=(SshAgent&& o) noexcept {
@@ -143,20 +179,24 @@ SshAgent& SshAgent::operator=(SshAgent&& o) noexcept {
     stop();
     dir_ = std::move(o.dir_);
     socket_ = std::move(o.socket_);
-    pid_ = o.pid_;
-    o.pid_ = -1;
+    pid_ = o.pid_, watchdog_ = o.watchdog_;
+    watch_fd_ = std::move(o.watch_fd_);
+    o.pid_ = -1, o.watchdog_ = -1;
   }
   return *this;
 }
 
 // SIGTERM makes ssh-agent remove its socket; the TempDir takes the rest.
 void SshAgent::stop() noexcept {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  watch_fd_.reset();  // the watchdog sends SIGTERM too, and exits
+  for (pid_t* pid : {&pid_, &watchdog_}) {
+    if (*pid <= 0) continue;
+    if (pid == &pid_) ::kill(pid_, SIGTERM);
+    int status = 0;
+    while (::waitpid(*pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    *pid = -1;
   }
-  pid_ = -1;
 }
 
 std::vector<SshAgent> start_ssh_agents(SshMap& sources, const std::string& parent) {

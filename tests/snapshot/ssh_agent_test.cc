@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -70,6 +72,43 @@ TEST_F(SshAgentTest, EncryptedOrBadKeyIsAClearError) {
   // No agent is left behind: only the key files remain in the dir.
   auto left = run_command("ls " + tmp_.path() + " | grep -c ocbuild-ssh-agent-");
   EXPECT_EQ(left.output, "0\n");
+}
+
+// A build killed with SIGKILL runs no destructor: the agent (holding the
+// keys) must still end, through PR_SET_PDEATHSIG.
+TEST_F(SshAgentTest, AgentDiesWithAKilledOwner) {
+  keygen("k");
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t owner = ::fork();
+  ASSERT_GE(owner, 0);
+  if (owner == 0) {
+    ::close(fds[0]);
+    try {
+      SshAgent agent({tmp_.path() + "/k"}, tmp_.path());
+      pid_t pid = agent.pid();
+      if (::write(fds[1], &pid, sizeof pid) != sizeof pid) ::_exit(1);
+      ::pause();
+    } catch (...) {
+    }
+    ::_exit(1);
+  }
+  ::close(fds[1]);
+  pid_t agent = -1;
+  ASSERT_EQ(::read(fds[0], &agent, sizeof agent), static_cast<ssize_t>(sizeof agent));
+  ::close(fds[0]);
+  ASSERT_EQ(::kill(agent, 0), 0);
+  ::kill(owner, SIGKILL);
+  ::waitpid(owner, nullptr, 0);
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    // The agent is reparented (not our child): gone once /proc has no such
+    // process or only a zombie is left.
+    std::string stat = run_command("cat /proc/" + std::to_string(agent) + "/stat 2>/dev/null").output;
+    gone = stat.empty() || stat.find(") Z ") != std::string::npos;
+    if (!gone) ::usleep(10000);
+  }
+  EXPECT_TRUE(gone) << "ssh-agent " << agent << " outlived its killed owner";
 }
 
 TEST_F(SshAgentTest, StartAgentsFillsTheSocketOfKeySources) {

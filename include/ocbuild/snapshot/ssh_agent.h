@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ocbuild/core/temp_dir.h"
+#include "ocbuild/core/unique_fd.h"
 #include "ocbuild/snapshot/secrets.h"
 
 namespace ocbuild::snapshot {
@@ -37,6 +38,8 @@ class SshAgent {
   TempDir dir_;
   std::string socket_;
   pid_t pid_ = -1;
+  pid_t watchdog_ = -1;  // kills the agent when watch_fd_ closes (even on SIGKILL)
+  UniqueFd watch_fd_;
 };
 
 // Starts one agent per source that names key files and puts its socket in
