@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config git
   libarchive-dev libssl-dev nlohmann-json3-dev libseccomp-dev libcli11-dev
   libzstd-dev zlib1g-dev libgtest-dev libgmock-dev libcurl4-openssl-dev
-  busybox-static skopeo umoci docker-registry uidmap util-linux
+  busybox-static skopeo umoci docker-registry uidmap util-linux openssh-client
   python3 python3-jsonschema apache2-utils
 )
 missing=()

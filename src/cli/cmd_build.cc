@@ -23,6 +23,7 @@
 #include "ocbuild/core/image_ref.h"
 #include "ocbuild/frontend/ast.h"
 #include "ocbuild/frontend/build_plan.h"
+#include "ocbuild/snapshot/ssh_agent.h"
 #include "ocbuild/solver/build_context.h"
 #include "ocbuild/solver/cache_store.h"
 #include "ocbuild/solver/image_resolver.h"
@@ -164,6 +165,7 @@ void run_build(BuildArgs& a, const GlobalOptions& g) {
   options.driver = *driver;
   options.secrets = snapshot::parse_secret_flags(a.secrets);
   options.ssh = snapshot::parse_ssh_flags(a.ssh);
+  std::vector<snapshot::SshAgent> agents = snapshot::start_ssh_agents(options.ssh);  // killed when the build ends
   options.jobs = a.out.jobs;
   solver::Solver solver(store, cache, context, *progress, options);
   std::stop_source stop;
@@ -188,7 +190,7 @@ RegisterCommand reg("build", [](CLI::App& app, GlobalOptions& g) {
   sub->add_option("--build-arg", a->build_args, "K=V build argument (repeatable)");
   sub->add_option("--label", a->labels, "K=V label on the image (repeatable)");
   sub->add_option("--secret", a->secrets, "id=ID[,src=PATH|,env=VAR]: a secret for RUN --mount=type=secret");
-  sub->add_option("--ssh", a->ssh, "default|ID=SOCKET: an ssh agent for RUN --mount=type=ssh");
+  sub->add_option("--ssh", a->ssh, "default|ID=SOCKET|ID=KEY[,KEY]: an ssh agent (or keys) for RUN --mount=type=ssh");
   sub->add_option("--target", a->target, "the stage to build (default: the last)");
   sub->add_option("--platform", a->platform, "target platform (default: the host's)");
   sub->add_flag("--no-cache", a->no_cache, "run every step, reusing nothing");

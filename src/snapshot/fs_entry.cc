@@ -12,7 +12,9 @@
 #include <memory>
 
 #include "ocbuild/core/error.h"
+#include "ocbuild/core/unique_fd.h"
 #include "ocbuild/core/xattrs.h"
+#include "snapshot/sys.h"
 
 namespace ocbuild::snapshot {
 namespace {
@@ -86,19 +88,24 @@ bool same_metadata(const FileState& a, const FileState& b) {
          a.xattrs == b.xattrs;
 }
 
-void remove_empty_stub(const std::string& path) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) return;
-  bool empty = S_ISDIR(st.st_mode) ? list_dir(path).empty() : (S_ISREG(st.st_mode) && st.st_size == 0);
-  if (!empty) return;
-  std::string parent = path.substr(0, path.rfind('/'));
-  struct stat pst {};
-  if (::lstat(parent.c_str(), &pst) != 0) throw Error::io("lstat " + parent, errno);
-  int rc = S_ISDIR(st.st_mode) ? ::rmdir(path.c_str()) : ::unlink(path.c_str());
-  if (rc != 0) throw Error::io("remove mount stub " + path, errno);
+void remove_empty_stub(const std::string& root, const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos || slash + 1 == path.size()) return;
+  std::string parent = slash == 0 ? "/" : path.substr(0, slash), name = path.substr(slash + 1);
+  UniqueFd root_fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root_fd) throw Error::io("open " + root, errno);
+  UniqueFd dir(sys::open_in_root(root_fd.get(), parent.c_str(), O_RDONLY | O_DIRECTORY));
+  if (!dir) return;  // not in this tree (an overlay upper dir holds only what changed)
+  struct stat st {}, pst {};
+  if (::fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
+  if (!S_ISDIR(st.st_mode) && !(S_ISREG(st.st_mode) && st.st_size == 0)) return;
+  if (::fstat(dir.get(), &pst) != 0) throw Error::io("stat " + root + parent, errno);
+  if (::unlinkat(dir.get(), name.c_str(), S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) != 0) {
+    if (errno == ENOTEMPTY || errno == EEXIST) return;  // the RUN put something in it
+    throw Error::io("remove mount stub " + root + path, errno);
+  }
   struct timespec times[2] = {pst.st_atim, pst.st_mtim};
-  if (::utimensat(AT_FDCWD, parent.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0)
-    throw Error::io("restore times of " + parent, errno);
+  if (::futimens(dir.get(), times) != 0) throw Error::io("restore times of " + root + parent, errno);
 }
 
 }  // namespace ocbuild::snapshot

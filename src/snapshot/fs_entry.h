@@ -45,8 +45,11 @@ std::string join_path(const std::string& dir, const std::string& rel);
 // target, xattrs): what BuildKit's overlay differ calls the same dirent.
 bool same_metadata(const FileState& a, const FileState& b);
 
-// Removes an empty stub (empty file or dir) at `path`, keeping the parent's
-// times as they were (BuildKit's mount stub cleaner). Leaves anything else.
-void remove_empty_stub(const std::string& path);
+// Removes an empty stub (empty file or dir) at `path` (absolute in the
+// container) under the tree `root`, keeping the parent's times as they were
+// (BuildKit's mount stub cleaner). The parent is resolved inside `root`
+// (openat2 RESOLVE_IN_ROOT), so a symlink in the image never leads out of
+// it. Leaves anything else, and paths whose parent is not in this tree.
+void remove_empty_stub(const std::string& root, const std::string& path);
 
 }  // namespace ocbuild::snapshot

@@ -19,6 +19,62 @@
 namespace ocbuild::snapshot {
 namespace {
 
+// Creates buf (a file when `is_file`, else a dir); 0, EEXIST or an errno.
+// When a mount stub is created, the parent's times are put back as they were
+// (BuildKit's stub cleaner does the same on removal): else /etc/hosts would
+// leave a bare `etc/` entry in every RUN layer.
+int create_component(char* buf, size_t end, bool is_file, bool keep_parent_times) noexcept {
+  size_t slash = end;
+  while (slash > 0 && buf[slash] != '/') --slash;
+  struct stat parent {};
+  bool have_parent = false;
+  if (keep_parent_times && slash > 0) {  // the root dir is in no layer
+    buf[slash] = '\0';
+    have_parent = ::stat(buf, &parent) == 0;
+    buf[slash] = '/';
+  }
+  int rc;
+  if (is_file) {
+    int fd = ::open(buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+    rc = fd >= 0 ? 0 : errno;
+    if (fd >= 0) ::close(fd);
+  } else {
+    rc = ::mkdir(buf, 0755) == 0 ? 0 : errno;
+  }
+  if (rc == 0 && have_parent) {
+    buf[slash] = '\0';
+    struct timespec times[2] = {parent.st_atim, parent.st_mtim};
+    (void)::utimensat(AT_FDCWD, buf, times, 0);  // best effort: a foreign-owned dir keeps its new time
+    buf[slash] = '/';
+  }
+  return rc;
+}
+
+// Reports a created stub by its real path in the container: through a
+// symlink of the image (/var/run -> /run) the stub is really /run/x, and the
+// commit looks for it in the snapshot's own tree, where the symlink may not
+// be. Falls back to the path as given when /proc is not mounted yet.
+void report_created(int report_fd, const char* path, size_t len) noexcept {
+  int fd = ::open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0) {
+    char link[32] = "/proc/self/fd/";
+    char digits[12];
+    int n = 0;
+    for (int v = fd; n == 0 || v > 0; v /= 10) digits[n++] = static_cast<char>('0' + v % 10);
+    size_t at = ::strlen(link);
+    while (n > 0) link[at++] = digits[--n];
+    link[at] = '\0';
+    char resolved[PATH_MAX];
+    ssize_t got = ::readlink(link, resolved, sizeof resolved - 1);
+    ::close(fd);
+    if (got > 0 && resolved[0] == '/') {
+      send_created(report_fd, resolved, static_cast<unsigned long>(got));
+      return;
+    }
+  }
+  send_created(report_fd, path, len);
+}
+
 // mkdir -p of `path` (absolute, in the new root); the last component is a file
 // when `is_file`. Every component it creates is reported on `report_fd`
 // (when >= 0), top first, so the commit removes nested stubs deepest first
@@ -34,15 +90,8 @@ int ensure_path(const char* path, bool is_file, int report_fd) noexcept {
     char saved = buf[i];
     buf[i] = '\0';
     bool last = i == len;
-    int rc;
-    if (last && is_file) {
-      int fd = ::open(buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-      rc = fd >= 0 ? 0 : errno;
-      if (fd >= 0) ::close(fd);
-    } else {
-      rc = ::mkdir(buf, 0755) == 0 ? 0 : errno;
-    }
-    if (rc == 0 && report_fd >= 0) send_created(report_fd, path, i);
+    int rc = create_component(buf, i, last && is_file, report_fd >= 0);
+    if (rc == 0 && report_fd >= 0) report_created(report_fd, buf, i);
     if (rc != 0 && rc != EEXIST) return rc;
     buf[i] = saved;
   }

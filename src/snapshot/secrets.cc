@@ -35,11 +35,6 @@ std::string lower(std::string s) {
 
 bool env_is_set(const std::string& name) { return !name.empty() && std::getenv(name.c_str()) != nullptr; }
 
-bool is_socket(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
-}
-
 }  // namespace
 
 SecretSource parse_secret_flag(std::string_view value) {
@@ -174,10 +169,19 @@ SshSource parse_ssh_flag(std::string_view value) {
       throw Error(ErrorCode::Invalid, "--ssh " + s.id + ": no path given and SSH_AUTH_SOCK is not set");
     s.paths.push_back(sock);
   }
-  for (const auto& p : s.paths)
-    if (!is_socket(p))
-      throw Error(ErrorCode::Invalid, "--ssh " + s.id + ": " + p +
-                                          " is not a unix socket (an ssh agent socket is needed; key files are not supported)");
+  std::vector<std::string> paths = std::move(s.paths);
+  s.paths.clear();
+  for (const auto& p : paths) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0)
+      throw Error(ErrorCode::Invalid, "--ssh " + s.id + ": " + p + ": " + std::strerror(errno));
+    if (S_ISSOCK(st.st_mode)) s.paths.push_back(p);
+    else if (S_ISREG(st.st_mode)) s.keys.push_back(p);
+    else throw Error(ErrorCode::Invalid, "--ssh " + s.id + ": " + p + " is neither an agent socket nor a key file");
+  }
+  if (!s.paths.empty() && !s.keys.empty())
+    throw Error(ErrorCode::Invalid, "--ssh " + s.id + ": agent sockets and key files cannot be mixed");
+  if (s.paths.size() > 1) throw Error(ErrorCode::Invalid, "--ssh " + s.id + ": only one agent socket is allowed");
   return s;
 }
 

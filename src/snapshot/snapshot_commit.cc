@@ -47,7 +47,7 @@ exporter::Layer write_changes(const ActiveSnapshot::State& s, const exporter::La
                               const std::string& blob_path) {
   std::string tree = changed_tree(s);
   // Last created first, so a stub inside an earlier stub dir goes before it.
-  for (auto it = s.created.rbegin(); it != s.created.rend(); ++it) remove_empty_stub(tree + *it);
+  for (auto it = s.created.rbegin(); it != s.created.rend(); ++it) remove_empty_stub(tree, *it);
   exporter::ChangeSet changes = s.driver == Driver::Overlay ? overlay_diff(tree, s.lowers)
                                                             : native_diff(tree, load_manifest(s.dir + "/manifest"));
   return exporter::write_layer_from_changes(changes, options, blob_path);

@@ -1,6 +1,7 @@
 #include "ocbuild/solver/cache_store.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <string_view>
@@ -84,6 +85,9 @@ std::optional<CacheResult> DiskCacheStore::lookup(const Digest& key) {
   auto result = decode_result(key, *text);
   if (!result) return std::nullopt;
   if (result->layer && !(blob_exists_ && blob_exists_(result->layer->blob.digest))) return std::nullopt;
+  // A hit renews the record: `prune --keep-storage` removes the least
+  // recently used first (by this mtime). Best effort: a read-only store hits too.
+  (void)::utimensat(AT_FDCWD, record_path(key).c_str(), nullptr, 0);
   return result;
 }
 

@@ -2,6 +2,8 @@
 
 #include <mutex>
 
+#include "ocbuild/core/paths.h"
+
 namespace ocbuild::solver {
 namespace {
 
@@ -62,6 +64,15 @@ void resolve_mounts(OpContext& ctx, const frontend::Step& step, snapshot::RunSpe
   resolve_sources(ctx, step, mounts);
   RunMountInputs in;
   in.context_dir = ctx.context.dir();
+  if (ctx.context.has_dockerignore()) {
+    in.context_source = [&](const std::string& source) {
+      make_dirs(ctx.store.root() + "/tmp");
+      std::lock_guard lock(ctx.context_mu);
+      Selection selection = ctx.context.select({source.empty() ? "." : source});
+      mounts.context_views.emplace_back(selection, ctx.context.dir(), ctx.store.root() + "/tmp");
+      return mounts.context_views.back().path();
+    };
+  }
   in.from_root = [&](const std::string& from) {
     Source* src = source_named(step, mounts, from);
     if (!src->tree) open_tree(ctx, *src);

@@ -10,6 +10,7 @@
 #include "ocbuild/snapshot/run_spec.h"
 #include "ocbuild/solver/cache_key.h"
 #include "ocbuild/solver/run_mounts.h"
+#include "solver/context_view.h"
 #include "solver/from_source.h"
 #include "solver/solve_ops.h"
 
@@ -18,6 +19,7 @@ namespace ocbuild::solver {
 // Lives as long as the RUN: the unpacked sources, cache leases, secret files.
 struct ExecMounts {
   std::vector<std::unique_ptr<Source>> sources;  // one per mount, null without `from`
+  std::vector<ContextView> context_views;  // binds from a .dockerignore'd context
   std::optional<ResolvedMounts> resolved;
 };
 

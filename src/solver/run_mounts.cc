@@ -44,7 +44,7 @@ std::string source_in(const std::string& root, const Mount& m) {
 }
 
 void add_bind(const Mount& m, const std::string& target, const RunMountInputs& in, ResolvedMounts& out) {
-  std::string source = source_in(root_of(m, in), m);
+  std::string source = m.from.empty() && in.context_source ? in.context_source(m.source) : source_in(root_of(m, in), m);
   MountSpec spec;
   spec.type = MountSpec::Type::Bind;
   spec.target = target;
@@ -121,6 +121,8 @@ void add_ssh(const Mount& m, const std::string& target, const RunMountInputs& in
   if (in.ssh) {
     auto it = in.ssh->find(m.id);
     if (it != in.ssh->end() && !it->second.paths.empty()) source = &it->second;
+    if (it != in.ssh->end() && it->second.paths.empty() && !it->second.keys.empty())
+      throw Error(ErrorCode::Internal, "ssh " + m.id + ": key files given but no agent started (start_ssh_agents)");
   }
   if (!source) {
     if (m.required) throw Error(ErrorCode::NotFound, "ssh agent " + m.id + " not found (required=true)");

@@ -13,42 +13,14 @@
 #include "ocbuild/core/file_lock.h"
 #include "ocbuild/core/temp_dir.h"
 #include "ocbuild/snapshot/cache_mounts.h"
+#include "ocbuild/snapshot/snapshot_gc.h"
 #include "ocbuild/solver/cache_store.h"
+#include "solver/store_walk.h"
 
 namespace ocbuild::solver {
 namespace {
 
 namespace fs = std::filesystem;
-using Inodes = std::set<std::pair<dev_t, ino_t>>;
-
-// Allocated bytes of a tree (not following symlinks); an inode already in
-// `seen` (a hard link) is not counted again.
-uint64_t tree_bytes(const std::string& path, Inodes& seen) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) return 0;
-  uint64_t total = seen.insert({st.st_dev, st.st_ino}).second ? static_cast<uint64_t>(st.st_blocks) * 512 : 0;
-  if (!S_ISDIR(st.st_mode)) return total;
-  std::error_code ec;
-  for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec))
-    total += tree_bytes(it->path().string(), seen);
-  return total;
-}
-
-std::vector<std::string> children(const std::string& dir) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) out.push_back(it->path().string());
-  return out;
-}
-
-// Every cache record file (results and last builds).
-std::vector<std::string> record_files(const std::string& root) {
-  std::vector<std::string> out;
-  for (const auto& sub : children(root + "/cache/records"))
-    for (const auto& f : children(sub)) out.push_back(f);
-  for (const auto& f : children(root + "/cache/builds")) out.push_back(f);
-  return out;
-}
 
 // A result record that can never hit: unreadable, corrupt, of another
 // version, or whose layer blob is gone. Last-build records are kept.
@@ -63,32 +35,26 @@ bool record_stale(const ContentStore& store, const std::string& path) {
   }
 }
 
-void remove_counted(const std::string& path, PartUsage& usage) {
-  Inodes seen;
-  uint64_t bytes = tree_bytes(path, seen);
-  std::error_code ec;
-  if (fs::remove_all(path, ec) == static_cast<std::uintmax_t>(-1) || ec)
-    throw Error::io("prune: cannot remove " + path, ec.value());
-  ++usage.count;
-  usage.bytes += bytes;
-}
-
-// Committed snapshots and leftovers (active, tmp) of builds that died: each
+// Every committed snapshot and what dead builds left (snapshot_gc.h), each
 // moved out of the way first, so a reader never sees half a tree.
 void prune_snapshots(const std::string& root, PartUsage& usage) {
-  std::string snapshots = root + "/snapshots";
-  if (!fs::exists(snapshots)) return;
-  TempDir trash(".trash-", snapshots);
-  for (const char* part : {"committed", "active", "tmp"}) {
-    for (const auto& dir : children(snapshots + "/" + part)) {
-      std::string target = trash.path() + "/" + fs::path(dir).filename().string() + "-" + part;
-      if (std::rename(dir.c_str(), target.c_str()) != 0) throw Error::io("prune: cannot move " + dir, errno);
-      remove_counted(target, usage);
-    }
+  std::vector<std::string> dirs = snapshot::snapshot_leftovers(root);
+  for (const auto& s : snapshot::list_snapshots(root)) dirs.push_back(s.dir);
+  for (const auto& dir : dirs) {
+    Inodes seen;
+    uint64_t bytes = tree_bytes(dir, seen);
+    snapshot::remove_snapshot_dir(root, dir);
+    ++usage.count;
+    usage.bytes += bytes;
   }
 }
 
 }  // namespace
+
+void prune_stale_records(const ContentStore& store, PartUsage& removed) {
+  for (const auto& f : record_files(store.root()))
+    if (record_stale(store, f)) remove_counted(f, removed);
+}
 
 StoreUsage store_usage(const ContentStore& store) {
   StoreUsage u;
@@ -116,7 +82,14 @@ StoreUsage store_usage(const ContentStore& store) {
 
 PruneResult prune_store(ContentStore& store, bool all) {
   PruneResult r;
-  if (all) {
+  if (!all) {
+    if (collect_unneeded(store, r)) return r;
+    r.busy = true;
+    r.blobs.deferred = true;
+    prune_stale_records(store, r.records);
+    return r;
+  }
+  {
     auto no_builds = FileLock::try_lock(store.root() + "/gc.lock", FileLock::Mode::Exclusive);
     r.busy = !no_builds;
     if (no_builds) {
@@ -130,9 +103,7 @@ PruneResult prune_store(ContentStore& store, bool all) {
   }  // the lock is dropped before the collection, which takes it itself
   r.blobs = store.collect_garbage();
   // After the collection, so records of the blobs it just removed go too.
-  if (!all || r.busy)
-    for (const auto& f : record_files(store.root()))
-      if (record_stale(store, f)) remove_counted(f, r.records);
+  if (r.busy) prune_stale_records(store, r.records);
   return r;
 }
 

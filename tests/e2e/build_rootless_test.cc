@@ -42,6 +42,15 @@ constexpr const char* kChownDockerfile =
     "COPY file.txt /file.txt\n"
     "COPY --chown=app file.txt /home/app/file.txt\n";
 
+// RUNs whose only trace is their mount stubs, then one real change.
+constexpr const char* kStubsDockerfile =
+    "FROM busybox:latest\\n"
+    "RUN true\\n"
+    "RUN --mount=type=secret,id=x cat /run/secrets/x\\n"
+    "RUN --mount=type=cache,target=/var/cache/x true\\n"
+    "RUN --mount=type=bind,source=bound,target=/etc/bound --mount=type=tmpfs,target=/run/t true\\n"
+    "RUN mkdir /etc/made-by-run\\n";
+
 class BuildRootless : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -51,6 +60,8 @@ class BuildRootless : public ::testing::Test {
     std::string t = tmp_->path();
     auto r = testing::run_command(
         "set -e; cd " + t + "; mkdir -p tmp app root-only chown; printf 'owned by app\\n' > app/file.txt; "
+        "mkdir -p stubs/bound; echo x > stubs/bound/f; echo stub-secret > stub-secret; printf '" +
+        std::string(kStubsDockerfile) + "' > stubs/Dockerfile; "
         "cp app/file.txt root-only/; cp app/file.txt chown/; printf '" + std::string(kAppDockerfile) +
         "' > app/Dockerfile; printf '" + kRootDockerfile + "' > root-only/Dockerfile; printf '" + kChownDockerfile +
         "' > chown/Dockerfile; chmod 0755 . ; chown -R 65534:65534 .");
@@ -194,6 +205,26 @@ TEST_F(BuildRootless, CopyAsNobodyGivesRootsDigest) {
   auto as_root = build_as_root("chown:root", "chown");
   ASSERT_EQ(as_root.status, 0) << as_root.output;
   EXPECT_EQ(printed_digest(r.output), printed_digest(as_root.output));
+}
+
+
+// As nobody, with and without a subuid range, on both snapshotters: mount
+// stubs leave no bare etc/, run/ or var/ entry; the RUN layers are empty.
+TEST_F(BuildRootless, MountStubsLeaveEmptyLayers) {
+  for (const std::string range : {"", kRange}) {
+    NobodySubids files(range);
+    for (const std::string driver : {"overlay", "native"}) {
+      std::string what = driver + (range.empty() ? " single mapping" : " subuid range");
+      auto r = as_nobody(testing::ocbuild_binary() + " --root " + store() + " build --progress plain --no-cache" +
+                         " --snapshotter " + driver + " --secret id=x,src=" + ctx("stub-secret") +
+                         " -t stubs:nobody " + ctx("stubs"));
+      ASSERT_EQ(r.status, 0) << what << ": " << r.output;
+      for (size_t from_end = 2; from_end <= 5; ++from_end)
+        EXPECT_THAT(layer(store(), "stubs:nobody", from_end), ::testing::IsEmpty()) << what << " layer -" << from_end;
+      EXPECT_THAT(entry_names(layer(store(), "stubs:nobody", 1)), ::testing::ElementsAre("etc/", "etc/made-by-run/"))
+          << what;
+    }
+  }
 }
 
 }  // namespace

@@ -1,7 +1,11 @@
 // `ocbuild du` and `ocbuild prune` end to end: prune removes the records
 // whose blobs are gone; prune --all frees snapshots, cache mounts and
-// records (du says so); a build afterwards still works.
+// records (du says so); a build afterwards still works; --keep-storage
+// removes the least recently used cache first and nothing while a build runs.
+#include <chrono>
+#include <filesystem>
 #include <regex>
+#include <thread>
 
 #include "e2e/build_fixture.h"
 #include "ocbuild/core/atomic_file.h"
@@ -17,6 +21,26 @@ class Prune : public BuildSuite {
     if (!std::regex_search(du, m, std::regex("(^|\n)" + type + " +([0-9]+) "))) return -1;
     return std::stol(m[2]);
   }
+  // Bytes allocated under the parts `du` counts (GNU du: hard links once).
+  static uint64_t used_bytes() {
+    auto r = testing::run_command("cd " + store() + " && du -s -B1 -c blobs snapshots cache-mounts cache | tail -1");
+    return std::stoull(r.output);
+  }
+  static bool step_cached(const std::string& output, const std::string& step_text) {
+    auto at = output.find(step_text);
+    if (at == std::string::npos) return false;
+    auto hash = output.rfind('#', at);
+    auto num = output.substr(hash, output.find(' ', hash) - hash);
+    return output.find(num + " CACHED") != std::string::npos;
+  }
+  // A context whose RUN writes `bytes` of random data (a layer that does not compress).
+  static std::string random_layer_context(const std::string& name, int bytes) {
+    std::string ctx = scratch(name);
+    EXPECT_EQ(testing::run_command("mkdir -p " + ctx).status, 0);
+    write_file_atomic(ctx + "/Dockerfile", "FROM busybox:latest\nRUN head -c " + std::to_string(bytes) +
+                                               " /dev/urandom > /" + name + "\n");
+    return ctx;
+  }
 };
 
 TEST_F(Prune, AllFreesSpaceAndALaterBuildWorks) {
@@ -24,7 +48,7 @@ TEST_F(Prune, AllFreesSpaceAndALaterBuildWorks) {
   ASSERT_EQ(testing::run_command("mkdir -p " + ctx).status, 0);
   write_file_atomic(ctx + "/Dockerfile",
                     "FROM busybox:latest AS tmp\nRUN --mount=type=cache,target=/c dd if=/dev/zero of=/c/big bs=1k "
-                    "count=512 && echo x > /x\nFROM busybox:latest\nCOPY --from=tmp /x /x\n");
+                    "count=512 && echo x > /x && echo y > /y\nFROM busybox:latest\nCOPY --from=tmp /x /x\n");
   auto r = ocb("build --progress plain -t pruned:1 " + ctx);
   ASSERT_EQ(r.status, 0) << r.output;
   auto du = ocb("du");
@@ -72,6 +96,86 @@ TEST_F(Prune, RemovesRecordsWhoseBlobIsGone) {
   EXPECT_EQ(du_count(ocb("du").output, "cache records"), records - deleted);
   r = ocb("build --progress plain -t stale:2 " + ctx);
   ASSERT_EQ(r.status, 0) << r.output;
+}
+
+
+// --keep-storage: the least recently used cache goes first (a cache hit
+// renews a record), with the blob and snapshot only it needed, until the
+// store is under the size; tagged images stay; what was kept still hits.
+TEST_F(Prune, KeepStorageRemovesTheLeastRecentlyUsedCacheFirst) {
+  constexpr int kLayer = 2 << 20;
+  std::string a = random_layer_context("keep-a", kLayer), b = random_layer_context("keep-b", kLayer);
+  ASSERT_EQ(ocb("build --progress plain " + a).status, 0);
+  auto rb = ocb("build --progress plain " + b);
+  ASSERT_EQ(rb.status, 0) << rb.output;
+  auto ra = ocb("build --progress plain " + a);  // a hit: a is now newer than b
+  ASSERT_TRUE(step_cached(ra.output, "RUN head")) << ra.output;
+  ASSERT_EQ(ocb("prune").status, 0);  // drops what nothing needs (untagged manifests...)
+
+  uint64_t before = used_bytes();
+  uint64_t keep = before - (3 << 19);  // one of the two layers (blob and snapshot: 4 MiB) must go
+  auto p = ocb("prune --keep-storage " + std::to_string(keep));
+  ASSERT_EQ(p.status, 0) << p.output;
+  EXPECT_NE(p.output.find("Deleted: 1 snapshots"), std::string::npos) << p.output;
+  uint64_t after = used_bytes();
+  EXPECT_LE(after, keep + (64 << 10)) << p.output;
+  EXPECT_GE(before - after, uint64_t(2 * kLayer) - (256 << 10)) << p.output;
+  EXPECT_GE(after + (8 << 20), before) << "more than b's layer went: " << p.output;
+  EXPECT_TRUE(image("busybox:latest"));
+
+  ra = ocb("build --progress plain " + a);
+  ASSERT_EQ(ra.status, 0) << ra.output;
+  EXPECT_TRUE(step_cached(ra.output, "RUN head")) << "a was used last and kept: " << ra.output;
+  rb = ocb("build --progress plain " + b);
+  ASSERT_EQ(rb.status, 0) << rb.output;
+  EXPECT_FALSE(step_cached(rb.output, "RUN head")) << "b was the least recently used: " << rb.output;
+
+  // Nothing to keep: every cache record goes, the tagged base stays usable.
+  p = ocb("prune --keep-storage 0");
+  ASSERT_EQ(p.status, 0) << p.output;
+  EXPECT_EQ(du_count(ocb("du").output, "cache records"), 0) << p.output;
+  ra = ocb("build --progress plain -t keep:a " + a);
+  ASSERT_EQ(ra.status, 0) << ra.output;
+  EXPECT_FALSE(step_cached(ra.output, "RUN head")) << ra.output;
+  EXPECT_NE(ocb("prune --keep-storage 5XB").status, 0);
+}
+
+// A build holding the store (its lease) keeps prune --keep-storage away
+// from everything but stale records; the build's snapshots stay usable.
+TEST_F(Prune, KeepStorageWhileABuildRunsRemovesNothingInUse) {
+  std::string ctx = scratch("keep-busy");
+  ASSERT_EQ(testing::run_command("mkdir -p " + ctx).status, 0);
+  write_file_atomic(ctx + "/Dockerfile", "FROM busybox:latest\nRUN echo one > /one\nRUN sleep 2 && echo two > /two\n");
+  testing::CommandResult build;
+  std::thread builder([&] { build = ocb("build --progress plain --no-cache -t busy:1 " + ctx); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // the second RUN is running
+  auto p = ocb("prune --keep-storage 0");
+  builder.join();
+  ASSERT_EQ(p.status, 0) << p.output;
+  EXPECT_NE(p.output.find("a build holds the store"), std::string::npos) << p.output;
+  ASSERT_EQ(build.status, 0) << build.output;
+  EXPECT_EQ(testing::run_command("umoci raw unpack --image " + store() + ":busy:1 " + scratch("busy-rootfs") +
+                                 " >/dev/null 2>&1 && cat " + scratch("busy-rootfs") + "/one " +
+                                 scratch("busy-rootfs") + "/two").output,
+            "one\ntwo\n");
+}
+
+
+// What a killed build leaves (an active snapshot, an unpack in progress, a
+// rw bind copy, a filtered context view) goes with a plain prune when no
+// build runs; other files in the store's tmp dir stay.
+TEST_F(Prune, RemovesWhatDeadBuildsLeft) {
+  const std::vector<std::string> dead = {"snapshots/active/dead1/upper", "snapshots/tmp/unpack-dead/fs",
+                                         "tmp/ocbuild-scratch-dead/tree", "tmp/context-view-dead/tree"};
+  for (const auto& d : dead) ASSERT_EQ(testing::run_command("mkdir -p " + store() + "/" + d).status, 0);
+  ASSERT_EQ(testing::run_command("mkdir -p " + store() + "/tmp/other").status, 0);
+  auto p = ocb("prune");
+  ASSERT_EQ(p.status, 0) << p.output;
+  for (const auto& d : dead)
+    EXPECT_FALSE(std::filesystem::exists(store() + "/" + d.substr(0, d.rfind('/')))) << d << "\n" << p.output;
+  EXPECT_TRUE(std::filesystem::exists(store() + "/tmp/other"));
+  auto r = ocb("build --progress plain -t afterdead:1 " + random_layer_context("after-dead", 1000));
+  EXPECT_EQ(r.status, 0) << r.output;
 }
 
 }  // namespace

@@ -148,7 +148,13 @@ TEST(ParseSshFlag, DefaultIsTheAgentSocket) {
   EXPECT_EQ(named.id, "github");
   EXPECT_THAT(named.paths, ::testing::ElementsAre(sock));
   write_file_atomic(tmp.path() + "/id_rsa", "key");
-  EXPECT_EQ(code_of([&] { parse_ssh_flag("k=" + tmp.path() + "/id_rsa"); }), ErrorCode::Invalid);
+  write_file_atomic(tmp.path() + "/id_ed25519", "key");
+  SshSource keys = parse_ssh_flag("k=" + tmp.path() + "/id_rsa," + tmp.path() + "/id_ed25519");
+  EXPECT_THAT(keys.keys, ::testing::ElementsAre(tmp.path() + "/id_rsa", tmp.path() + "/id_ed25519"));
+  EXPECT_TRUE(keys.paths.empty());
+  EXPECT_EQ(code_of([&] { parse_ssh_flag("k=" + tmp.path() + "/id_rsa," + sock); }), ErrorCode::Invalid);
+  EXPECT_EQ(code_of([&] { parse_ssh_flag("k=" + sock + "," + sock); }), ErrorCode::Invalid);
+  EXPECT_EQ(code_of([&] { parse_ssh_flag("k=" + tmp.path()); }), ErrorCode::Invalid);
   EXPECT_EQ(code_of([&] { parse_ssh_flag("k=" + tmp.path() + "/missing"); }), ErrorCode::Invalid);
   EXPECT_EQ(code_of([&] { parse_ssh_flag("=" + sock); }), ErrorCode::Invalid);
   EXPECT_EQ(parse_ssh_flags({"a=" + sock, "b=" + sock}).size(), 2u);

@@ -76,15 +76,18 @@ class MaterializedSecret {
 MaterializedSecret materialize_secret(std::string_view value, const std::string& parent = "",
                                       const SecretFileOwner& owner = {});
 
-// An SSH agent to forward (--ssh): a unix socket on the host.
+// An SSH agent to forward (--ssh): a unix socket on the host, or key files
+// that a private agent serves (ssh_agent.h puts its socket in `paths`).
 struct SshSource {
   std::string id;                  // "default" when not named
-  std::vector<std::string> paths;  // sockets (key files are not supported)
+  std::vector<std::string> paths;  // agent sockets
+  std::vector<std::string> keys;   // private key files
 };
 
-// Parses "default", "default=PATH", "ID=PATH[,PATH]". "default" alone is
-// $SSH_AUTH_SOCK: Error(Invalid) when it is unset. A path that is not a
-// unix socket (a key file, a missing path) is Error(Invalid) naming it.
+// Parses "default", "default=PATH", "ID=PATH[,PATH]" (BuildKit spelling).
+// "default" alone is $SSH_AUTH_SOCK: Error(Invalid) when it is unset. Each
+// PATH is an agent socket or a key file; like BuildKit, Error(Invalid) for
+// sockets mixed with keys, more than one socket, or a missing path.
 SshSource parse_ssh_flag(std::string_view value);
 using SshMap = std::map<std::string, SshSource>;
 SshMap parse_ssh_flags(const std::vector<std::string>& values);

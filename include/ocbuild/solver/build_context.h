@@ -68,6 +68,8 @@ class BuildContext {
   BuildContext& operator=(BuildContext&&) noexcept;
 
   const std::string& dir() const { return dir_; }
+  // Whether a .dockerignore was loaded (RUN bind mounts then see a filtered view).
+  bool has_dockerignore() const { return ignore_ != nullptr; }
 
   // Resolves COPY/ADD sources. Throws Error(Invalid) for a source outside
   // the context or a bad wildcard, Error(NotFound) naming a source that does

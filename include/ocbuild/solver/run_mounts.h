@@ -22,6 +22,9 @@ namespace ocbuild::solver {
 
 struct RunMountInputs {
   std::string context_dir;  // bind/cache without `from`: the build context
+  // Host path of a bind source in the context as the RUN may see it (the
+  // .dockerignore applied); when unset, the source inside context_dir.
+  std::function<std::string(const std::string& source)> context_source;
   // Host root directory of a stage or image named by `from=` (a plain
   // directory tree). Required when a mount has `from`.
   std::function<std::string(const std::string& from)> from_root;

@@ -2,13 +2,16 @@
 // Store housekeeping for `ocbuild prune` and `ocbuild du`: what the store's
 // parts take on disk (blobs, snapshots, RUN cache mounts, cache records) and
 // removing what is no longer useful. prune: cache records that cannot hit
-// (corrupt, unknown version, layer blob gone); with `all`, every cache
+// (corrupt, unknown version, layer blob gone), then snapshots and blobs
+// nothing needs (collect_unneeded below); with `all`, every cache
 // record, last-build record, committed snapshot and unused cache mount;
 // then the content store's garbage collection of untagged blobs.
 // With `all`, nothing but the stale records is touched while a build holds
 // the store (a lease on gc.lock): that build may be using them.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 #include "ocbuild/core/content_store.h"
 
@@ -38,5 +41,25 @@ struct PruneResult {
 };
 
 PruneResult prune_store(ContentStore& store, bool all);
+
+// `prune --keep-storage SIZE`: stale records first, then snapshots and
+// blobs that neither a tag nor a cache record needs, then the least recently
+// used cache records (a hit renews a record) with the blobs and snapshots
+// only they needed, until store_usage() is at most `keep_bytes`; unused RUN
+// cache mounts go last, when records alone are not enough. Tagged images
+// are never touched. Only stale records are removed while a build holds the
+// store (busy = true). Records removed are in `records`, and so on.
+PruneResult prune_store_to(ContentStore& store, uint64_t keep_bytes);
+
+// Plain `prune`: stale records, then the snapshots and blobs that neither a
+// tag nor a cache record needs (so the cache of untagged builds survives),
+// and what dead builds left in the snapshot dirs; false (nothing done) when
+// a build holds the store.
+bool collect_unneeded(ContentStore& store, PruneResult& result);
+
+// Docker's SIZE for --keep-storage: plain bytes or a number with a unit
+// k, m, g, t (1024-based; "b", "ib" and case are accepted: 500MB, 2g,
+// 1.5GiB). nullopt when malformed.
+std::optional<uint64_t> parse_storage_size(std::string_view text);
 
 }  // namespace ocbuild::solver
