@@ -17,13 +17,7 @@ namespace {
 void copy_stdin_to(int fd, const std::string& path) {
   UniqueFd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (!out) throw Error::io("create " + path, errno);
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = read_retry(fd, buf, sizeof buf);
-    if (n < 0) throw Error::io("read stdin", errno);
-    if (n == 0) break;
-    write_all(out.get(), buf, static_cast<size_t>(n), "write " + path);
-  }
+  copy_all(fd, out.get(), "stdin", path);
 }
 
 // A tar (its "ustar" magic) or a compressed stream (gzip, zstd), as docker's

@@ -22,13 +22,7 @@ namespace {
 void copy_to_stdout(const std::string& path) {
   UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in) throw Error::io("open " + path, errno);
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = read_retry(in.get(), buf, sizeof buf);
-    if (n < 0) throw Error::io("read " + path, errno);
-    if (n == 0) break;
-    write_all(STDOUT_FILENO, buf, static_cast<size_t>(n), "write to stdout");
-  }
+  copy_all(in.get(), STDOUT_FILENO, path, "stdout");
 }
 
 void write_archive(const ContentStore& store, const Descriptor& manifest, const std::vector<std::string>& names,

@@ -41,4 +41,14 @@ void write_all(int fd, const void* buf, size_t size, const std::string& what) {
   }
 }
 
+void copy_all(int in, int out, const std::string& from, const std::string& to) {
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = read_retry(in, buf, sizeof buf);
+    if (n < 0) throw Error::io("read " + from, errno);
+    if (n == 0) return;
+    write_all(out, buf, static_cast<size_t>(n), to);
+  }
+}
+
 }  // namespace ocbuild

@@ -34,13 +34,8 @@ void copy_data(int in, int out, int64_t size, const std::string& what) {
     if (errno == EINTR) continue;
     if (errno != EXDEV && errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL)
       throw Error::io("copy " + what, errno);
-    char buf[1 << 16];  // fallback: plain read/write from where we are
-    for (;;) {
-      ssize_t r = read_retry(in, buf, sizeof buf);
-      if (r < 0) throw Error::io("read " + what, errno);
-      if (r == 0) return;
-      write_all(out, buf, static_cast<size_t>(r), what);
-    }
+    copy_all(in, out, what, what);  // fallback: plain read/write from where we are
+    return;
   }
 }
 

@@ -17,13 +17,7 @@ void copy_file(const std::string& from, const std::string& to, mode_t mode) {
   if (!in) throw Error::io("open " + from, errno);
   UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (!out) throw Error::io("create " + to, errno);
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = read_retry(in.get(), buf, sizeof buf);
-    if (n < 0) throw Error::io("read " + from, errno);
-    if (n == 0) break;
-    write_all(out.get(), buf, static_cast<size_t>(n), to);
-  }
+  copy_all(in.get(), out.get(), from, to);
   if (::fchmod(out.get(), mode & 07777) != 0) throw Error::io("chmod " + to, errno);
 }
 

@@ -24,13 +24,7 @@ void copy_contents(int in, const std::string& from, const std::string& to) {
   ::unlink(to.c_str());
   UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (!out) throw Error::io("create " + to, errno);
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = read_retry(in, buf, sizeof buf);
-    if (n < 0) throw Error::io("read " + from, errno);
-    if (n == 0) break;
-    write_all(out.get(), buf, static_cast<size_t>(n), to);
-  }
+  copy_all(in, out.get(), from, to);
 }
 
 // Rootless, a stage's file of another container user that others may not

@@ -1,6 +1,8 @@
 // A rebuild with everything cached writes nothing to the store: no blob,
 // tag, cache record, last-build record or stat cache is rewritten (each
-// rewrite would cost an fsync).
+// rewrite would cost an fsync). A cache hit only touches its record's mtime
+// (the LRU order of `prune --keep-storage`), which keeps its inode.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -16,11 +18,25 @@ namespace fs = std::filesystem;
 
 class NoopRebuild : public BuildSuite {};
 
-// Every regular file of the store with its mtime and size.
-std::map<std::string, std::pair<fs::file_time_type, uintmax_t>> files_of(const std::string& root) {
-  std::map<std::string, std::pair<fs::file_time_type, uintmax_t>> out;
-  for (const auto& e : fs::recursive_directory_iterator(root))
-    if (e.is_regular_file() && !e.is_symlink()) out[e.path().string()] = {e.last_write_time(), e.file_size()};
+struct Stamp {
+  ino_t inode;
+  off_t size;
+  int64_t mtime_ns;  // 0 for cache records, whose mtime a hit renews
+  bool operator==(const Stamp&) const = default;
+};
+
+// Every regular file of the store: a rewrite (temp file + rename) gives a
+// new inode, an in-place write a new size or mtime.
+std::map<std::string, Stamp> files_of(const std::string& root) {
+  std::map<std::string, Stamp> out;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (!e.is_regular_file() || e.is_symlink()) continue;
+    struct stat st {};
+    if (::lstat(e.path().c_str(), &st) != 0) continue;
+    bool record = e.path().string().find("/cache/records/") != std::string::npos;
+    int64_t mtime = record ? 0 : int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    out[e.path().string()] = {st.st_ino, st.st_size, mtime};
+  }
   return out;
 }
 

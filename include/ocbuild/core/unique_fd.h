@@ -39,5 +39,8 @@ UniqueFd open_readonly(const std::string& path);
 // Read/write that retry on EINTR; write_all throws Error(Io) on failure.
 ssize_t read_retry(int fd, void* buf, size_t size) noexcept;
 void write_all(int fd, const void* buf, size_t size, const std::string& what);
+// Copies what is left of `in` to `out` until end of file; throws Error(Io)
+// naming `from` (a read failed) or `to` (a write failed).
+void copy_all(int in, int out, const std::string& from, const std::string& to);
 
 }  // namespace ocbuild
