@@ -17,6 +17,7 @@
 #include <gmock/gmock.h>
 
 #include "e2e/build_fixture.h"
+#include "e2e/step_output.h"
 #include "e2e/layer_tar.h"
 #include "ocbuild/core/atomic_file.h"
 #include "ocbuild/core/digest.h"
@@ -77,13 +78,6 @@ class BuildMounts : public BuildSuite {
     for (const auto& layer : img->manifest.layers)
       if (layer_tar_bytes(store(), layer, scratch("scan.tar")).find(needle) != std::string::npos) return true;
     return false;
-  }
-  static bool step_cached(const std::string& output, const std::string& step_text) {
-    auto at = output.find(step_text);
-    if (at == std::string::npos) return false;
-    auto hash = output.rfind('#', at);
-    auto num = output.substr(hash, output.find(' ', hash) - hash);
-    return output.find(num + " CACHED") != std::string::npos;
   }
 };
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "e2e/build_fixture.h"
+#include "e2e/step_output.h"
 #include "ocbuild/core/atomic_file.h"
 
 namespace ocbuild::e2e {
@@ -25,13 +26,6 @@ class Prune : public BuildSuite {
   static uint64_t used_bytes() {
     auto r = testing::run_command("cd " + store() + " && du -s -B1 -c blobs snapshots cache-mounts cache | tail -1");
     return std::stoull(r.output);
-  }
-  static bool step_cached(const std::string& output, const std::string& step_text) {
-    auto at = output.find(step_text);
-    if (at == std::string::npos) return false;
-    auto hash = output.rfind('#', at);
-    auto num = output.substr(hash, output.find(' ', hash) - hash);
-    return output.find(num + " CACHED") != std::string::npos;
   }
   // A context whose RUN writes `bytes` of random data (a layer that does not compress).
   static std::string random_layer_context(const std::string& name, int bytes) {
