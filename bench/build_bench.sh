@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build benchmark: `ocbuild build` against Debian's buildah (a reference
-# tool only: apt-get install buildah; not a dependency of ocbuild) on the same
+# tool only, installed by bench/ensure-buildah.sh; not a dependency of ocbuild) on the same
 # busybox base (tests/make-busybox-image.sh, moved to buildah with
 # `ocbuild save --format oci` and `buildah pull oci-archive:`).
 #   BENCH_DIR=/tmp/ocbuild-buildbench BENCH_REPS=3 BENCH_GEN_REPS=1 BENCH_BIG_REPS=1 \
@@ -30,6 +30,7 @@ gen_reps=${BENCH_GEN_REPS:-$reps}  # gen20 with buildah takes minutes per repeti
 big_reps=${BENCH_BIG_REPS:-$reps}  # bigctx and bigone
 tools=${BENCH_TOOLS:-ocbuild vfs overlay}
 projects=${BENCH_PROJECTS:-hello multi-stage gen20 bigctx bigone}
+source "$(dirname "$0")/ensure-buildah.sh"
 command -v buildah >/dev/null || tools=ocbuild
 # buildah leaves its storage mounts (overlay) behind: unmount what is under $dir.
 unmount_all() { grep -o " $dir/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true; }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # RUN cost: ocbuild's executor and snapshotter against Debian's buildah (a
-# reference tool only: apt-get install buildah; not a dependency of ocbuild)
+# reference tool only, installed by bench/ensure-buildah.sh; not a dependency of ocbuild)
 # on the same busybox base (tests/make-busybox-image.sh, moved to buildah with
 # `ocbuild save --format oci` and `buildah from oci-archive:`).
 #   BENCH_DIR=/tmp/ocbuild-runcompare BENCH_TRUE_RUNS=20 BENCH_FILE_RUNS=3 \
@@ -46,6 +46,7 @@ echo "load average before: $load_before"
 
 # --- buildah ---
 have_buildah=1
+source "$(dirname "$0")/ensure-buildah.sh"
 command -v buildah >/dev/null || have_buildah=0
 command -v runc >/dev/null || have_buildah=0
 if [ $have_buildah = 1 ]; then
