@@ -38,35 +38,33 @@ struct FileArgs {
   bool unpack = false;
   bool parents = false;
   std::optional<std::string> checksum;  // ADD --checksum
-  bool urls = false;                    // ADD: every source is an http(s) URL
+  std::vector<std::string> urls;        // ADD: the http(s) URL sources, in order
+
+  bool mixed() const { return !urls.empty() && urls.size() != sources.size(); }
 };
 
-// ADD of URLs: all sources or none (one source tree per step); git is refused.
+// ADD sources: URLs are downloaded, local files read from the context (both
+// may be mixed, as in BuildKit); git is refused.
 void check_add_sources(FileArgs& a, const frontend::Step& step) {
-  size_t urls = 0;
   for (const auto& s : a.sources) {
     if (is_git_source(s))
       throw Error(ErrorCode::Invalid, "ADD of a git repository is not supported: " + s, step.range);
-    urls += is_url_source(s) ? 1 : 0;
+    if (is_url_source(s)) a.urls.push_back(s);
   }
-  if (urls && urls != a.sources.size())
-    throw Error(ErrorCode::Invalid, "ADD mixing URLs and local files is not supported: use one ADD for each",
-                step.range);
-  a.urls = urls > 0;
-  if (a.checksum && !a.urls)
+  if (a.checksum && a.urls.size() != a.sources.size())
     throw Error(ErrorCode::Invalid, "ADD --checksum can't be specified for non-HTTP(S) sources", step.range);
 }
 
 FileArgs file_args(const frontend::Step& step) {
   FileArgs a;
   if (auto* c = std::get_if<frontend::CopyInstruction>(&step.value)) {
-    a = {"COPY", c->sources, c->dest, c->chown, c->chmod, c->exclude, c->link, c->heredocs, false, c->parents, std::nullopt};
+    a = {"COPY", c->sources, c->dest, c->chown, c->chmod, c->exclude, c->link, c->heredocs, false, c->parents, std::nullopt, {}};
     for (const auto& src : a.sources)
       if (is_url_source(src) && !c->from)
         throw Error(ErrorCode::Invalid, "source can't be a URL for COPY (use ADD): " + src, step.range);
   } else {
     const auto& d = std::get<frontend::AddInstruction>(step.value);
-    a = {"ADD", d.sources, d.dest, d.chown, d.chmod, d.exclude, d.link, d.heredocs, d.unpack, false, d.checksum};
+    a = {"ADD", d.sources, d.dest, d.chown, d.chmod, d.exclude, d.link, d.heredocs, d.unpack, false, d.checksum, {}};
     check_add_sources(a, step);
   }
   size_t here = 0;
@@ -95,8 +93,7 @@ void write_heredocs(OpContext& ctx, const FileArgs& a, Source& src) {
 // ADD <url>...: fetched (every build) into a temp dir then read like a context.
 UrlDownloads download(OpContext& ctx, const FileArgs& a, Source& src) {
   src.heredoc_dir.emplace("download-", ctx.store.root());
-  UrlDownloads d =
-      fetch_urls(a.sources, src.heredoc_dir->path(), a.checksum, ctx.options.source_date_epoch, &ctx.store);
+  UrlDownloads d = fetch_urls(a.urls, src.heredoc_dir->path(), a.checksum, ctx.options.source_date_epoch, &ctx.store);
   src.tree.emplace(src.heredoc_dir->path(), std::nullopt, "");
   return d;
 }
@@ -158,7 +155,7 @@ CopyPlacement placement_for(OpContext& ctx, const frontend::Step& step, const Fi
   if (a.chmod) p.chmod = parse_chmod(*a.chmod);
   if (a.chown) p.chown = resolve_chown(ctx, state, *a.chown);
   p.keep_owner = step.from.has_value();
-  p.unpack_archives = a.unpack && !step.from && !a.urls;  // downloads are never extracted
+  p.unpack_archives = a.unpack && !step.from;  // downloads never are (SelectionPart::may_unpack)
   p.new_dir_mtime = ctx.options.source_date_epoch.value_or(static_cast<int64_t>(std::time(nullptr)));
   return p;
 }
@@ -171,6 +168,31 @@ Selection select_files(const BuildContext& files, const FileArgs& a, bool heredo
   if (downloads) return files.select(downloads->names, a.exclude);
   if (!a.parents) return files.select(a.sources, a.exclude);
   return select_parents(files, a.sources, a.exclude);
+}
+
+// An ADD mixing URLs and local files: a selection per source, placed in the
+// order written (a later source overwrites an earlier one, as in BuildKit),
+// and the local ones together for the cache key.
+struct MixedSelection {
+  std::vector<Selection> per_source;
+  std::vector<SelectionPart> parts;
+  Selection local;
+};
+
+MixedSelection select_mixed(const BuildContext& context, const BuildContext& downloaded, const FileArgs& a,
+                            const UrlDownloads& d) {
+  MixedSelection out;
+  out.per_source.reserve(a.sources.size());  // parts point into it
+  size_t url = 0;
+  for (const auto& source : a.sources) {
+    bool is_url = is_url_source(source);
+    const BuildContext& from = is_url ? downloaded : context;
+    out.per_source.push_back(from.select({is_url ? d.names.at(url++) : source}, a.exclude));
+    out.parts.push_back({&out.per_source.back(), from.dir(), !is_url});
+    if (!is_url)
+      for (const auto& m : out.per_source.back().matches) out.local.matches.push_back(m);
+  }
+  return out;
 }
 
 std::string created_by(const FileArgs& a) {
@@ -198,12 +220,12 @@ exporter::Layer write_tree_layer(OpContext& ctx, const std::string& tree, export
 
 namespace {
 
-exporter::Layer copy_layer(OpContext& ctx, const Selection& sel, const std::string& source_root,
-                           const CopyPlacement& p, const LowerFs& lower) {
+exporter::Layer copy_layer(OpContext& ctx, const std::vector<SelectionPart>& parts, const CopyPlacement& p,
+                           const LowerFs& lower) {
   TempDir work("copy-", ctx.store.root());
   std::string tree = work.path() + "/tree";
   make_dirs(tree);
-  exporter::OwnerMap owners = place_selection(sel, source_root, p, lower, tree);
+  exporter::OwnerMap owners = place_selection(parts, p, lower, tree);
   return write_tree_layer(ctx, tree, std::move(owners));
 }
 
@@ -222,11 +244,15 @@ void solve_file(OpContext& ctx, const frontend::Stage& stage, const frontend::St
     bool heredoc = !a.heredocs.empty() && !a.sources.empty() && frontend::parse_heredoc_word(a.sources[0]);
     if (heredoc) write_heredocs(ctx, a, src);
     std::optional<UrlDownloads> downloads;
-    if (a.urls) downloads = download(ctx, a, src);
+    if (!a.urls.empty()) downloads = download(ctx, a, src);
     BuildContext& files = src.tree ? *src.tree : ctx.context;
     std::unique_lock context_lock(ctx.context_mu, std::defer_lock);
-    if (&files == &ctx.context) context_lock.lock();  // held until the layer is written
-    Selection sel = select_files(files, a, heredoc, downloads);
+    if (&files == &ctx.context || a.mixed()) context_lock.lock();  // held until the layer is written
+    std::optional<MixedSelection> mixed;
+    if (a.mixed()) mixed = select_mixed(ctx.context, files, a, *downloads);
+    Selection sel = mixed ? mixed->local : select_files(files, a, heredoc, downloads);
+    std::vector<SelectionPart> parts =
+        mixed ? mixed->parts : std::vector<SelectionPart>{{&sel, files.dir(), !downloads}};
     FileKeyInput in;
     in.parent = state.key;
     in.instruction = a.instruction == "ADD" && !a.unpack ? "ADD --unpack=false" : a.instruction;
@@ -242,7 +268,7 @@ void solve_file(OpContext& ctx, const frontend::Stage& stage, const frontend::St
     if (downloads) in.checksum = downloads->key;  // the content and mtime of every URL
     in.excludes = a.exclude;
     if (!s.from || heredoc || downloads) {
-      ContentDigest cd = files.digest_of(sel);
+      ContentDigest cd = mixed ? ctx.context.digest_of(sel) : files.digest_of(sel);
       in.content = cd.digest;
       in.files = std::move(cd.files);
     }
@@ -251,7 +277,7 @@ void solve_file(OpContext& ctx, const frontend::Stage& stage, const frontend::St
       add_history(state, created_by(a), false);
       return;
     }
-    exporter::Layer layer = copy_layer(ctx, sel, files.dir(), p, lower);
+    exporter::Layer layer = copy_layer(ctx, parts, p, lower);
     record_result(ctx, key, layer, state);
     add_history(state, created_by(a), false);
   } catch (Error& e) {

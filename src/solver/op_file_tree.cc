@@ -149,32 +149,37 @@ std::string target_of(const SourceMatch& m, const SelectedEntry& e, const CopyPl
   return join_path(p.dest, parts.empty() ? "" : parts.back());
 }
 
+// One match's entries into the tree (an archive ADD extracts into dest).
+void place_match(TreeWriter& writer, const SourceMatch& m, const SelectionPart& part, const CopyPlacement& placement,
+                 const std::string& tree) {
+  for (const auto& e : m.entries) {
+    std::string target = target_of(m, e, placement);
+    if (m.is_dir && e.rel.empty()) {
+      // The destination of a directory's contents: kept as it is below.
+      writer.ensure_dir(target);
+      continue;
+    }
+    std::string from = e.context_path.empty() ? part.root : part.root + "/" + e.context_path;
+    if (placement.unpack_archives && part.may_unpack && !m.is_dir && e.type == EntryType::File && is_archive(from)) {
+      writer.ensure_dir(placement.dest);
+      exporter::ApplyOptions opts;
+      opts.layer_name = m.pattern;
+      exporter::apply_layer(from, tree + placement.dest, opts);
+      continue;
+    }
+    if (target == "/") throw Error(ErrorCode::Invalid, "cannot copy " + m.pattern + " to /");
+    writer.place(e, from, target);
+  }
+}
+
 }  // namespace
 
-exporter::OwnerMap place_selection(const Selection& selection, const std::string& source_root,
-                                   const CopyPlacement& placement, const LowerFs& lower, const std::string& tree) {
+exporter::OwnerMap place_selection(const std::vector<SelectionPart>& parts, const CopyPlacement& placement,
+                                   const LowerFs& lower, const std::string& tree) {
   exporter::OwnerMap owners;
   TreeWriter writer(tree, lower, placement, owners);
-  for (const auto& m : selection.matches) {
-    for (const auto& e : m.entries) {
-      std::string target = target_of(m, e, placement);
-      if (m.is_dir && e.rel.empty()) {
-        // The destination of a directory's contents: kept as it is below.
-        writer.ensure_dir(target);
-        continue;
-      }
-      std::string from = e.context_path.empty() ? source_root : source_root + "/" + e.context_path;
-      if (placement.unpack_archives && !m.is_dir && e.type == EntryType::File && is_archive(from)) {
-        writer.ensure_dir(placement.dest);
-        exporter::ApplyOptions opts;
-        opts.layer_name = m.pattern;
-        exporter::apply_layer(from, tree + placement.dest, opts);
-        continue;
-      }
-      if (target == "/") throw Error(ErrorCode::Invalid, "cannot copy " + m.pattern + " to /");
-      writer.place(e, from, target);
-    }
-  }
+  for (const auto& part : parts)
+    for (const auto& m : part.selection->matches) place_match(writer, m, part, placement, tree);
   if (placement.dest_is_dir) writer.ensure_dir(placement.dest);  // e.g. an empty wildcard match
   writer.finish();
   return owners;

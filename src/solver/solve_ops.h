@@ -108,11 +108,20 @@ struct CopyPlacement {
   bool unpack_archives = false;  // ADD: a local tar (plain, gzip, zstd) is extracted into dest
 };
 
-// Writes the selected files (read under `source_root`) into `tree` as they
-// must appear in the image; parents of dest as `lower` has them, else new.
-// Returns the owners of what it wrote (set on disk too when root).
-exporter::OwnerMap place_selection(const Selection& selection, const std::string& source_root,
-                                   const CopyPlacement& placement, const LowerFs& lower, const std::string& tree);
+// The files one or more sources selected, read under `root`. An ADD mixing
+// URLs and local files has a part per source, in the order written, and
+// only the local ones may be extracted.
+struct SelectionPart {
+  const Selection* selection = nullptr;
+  std::string root;
+  bool may_unpack = true;  // with CopyPlacement::unpack_archives
+};
+
+// Writes the selected files into `tree` as they must appear in the image;
+// parents of dest as `lower` has them, else new. Returns the owners of what
+// it wrote (set on disk too when root).
+exporter::OwnerMap place_selection(const std::vector<SelectionPart>& parts, const CopyPlacement& placement,
+                                   const LowerFs& lower, const std::string& tree);
 // Just the directory `abs` and its parents (WORKDIR).
 exporter::OwnerMap place_directory(const std::string& abs, const CopyPlacement& placement, const LowerFs& lower,
                                    const std::string& tree);

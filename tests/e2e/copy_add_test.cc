@@ -276,16 +276,58 @@ TEST_F(AddUrl, ETagMakesTheNextFetchConditional) {
   EXPECT_EQ(read_file(unpack("copyadd/etag:3") + "/etag.txt"), "echo v2\n");
 }
 
-TEST_F(AddUrl, GitAndMixedSourcesAreClearErrors) {
+TEST_F(AddUrl, MixedUrlsAndLocalFilesMakeOneLayerInTheOrderWritten) {
+  std::string ctx = make_context("add-mixed", {{"Dockerfile", "FROM scratch\n"
+                                                              "ADD local.txt " + url("/archive.tar.gz") + " local.tar.gz " +
+                                                              url("/files/tool.sh") + " tool.sh /d/\n"},
+                                               {"local.txt", "l"}, {"local.tar.gz", archive_}, {"tool.sh", "local tool\n"}});
+  auto r = ocb("build --progress plain -t copyadd/mixed:1 " + ctx);
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::string root = unpack("copyadd/mixed:1");
+  EXPECT_EQ(read_file(root + "/d/local.txt"), "l");
+  EXPECT_EQ(read_file(root + "/d/archive.tar.gz"), archive_) << "a downloaded archive is never extracted";
+  EXPECT_EQ(read_file(root + "/d/inner.txt"), "inner\n") << "a local archive is";
+  EXPECT_FALSE(exists(root + "/d/local.tar.gz"));
+  EXPECT_EQ(read_file(root + "/d/tool.sh"), "local tool\n") << "the later source wins";
+  auto built = image("copyadd/mixed:1");
+  ASSERT_TRUE(built);
+  EXPECT_EQ(built->manifest.layers.size(), 1u);
+
+  auto again = ocb("build --progress plain -t copyadd/mixed:2 " + ctx);
+  ASSERT_EQ(again.status, 0) << again.output;
+  EXPECT_NE(again.output.find(" CACHED"), std::string::npos) << again.output;
+  EXPECT_EQ(printed_digest(r.output), printed_digest(again.output));
+  write_file_atomic(ctx + "/local.txt", "changed");
+  auto local_changed = ocb("build --progress plain -t copyadd/mixed:3 " + ctx);
+  ASSERT_EQ(local_changed.status, 0) << local_changed.output;
+  EXPECT_EQ(local_changed.output.find(" CACHED"), std::string::npos) << local_changed.output;
+  EXPECT_EQ(read_file(unpack("copyadd/mixed:3") + "/d/local.txt"), "changed");
+  write_file_atomic(ctx + "/Dockerfile", "FROM scratch\nADD " + url("/files/tool.sh") + " local.txt /e/\n");
+  set_tool_body("echo v2\n");
+  auto url_changed = ocb("build -q -t copyadd/mixed:4 " + ctx);
+  ASSERT_EQ(url_changed.status, 0) << url_changed.output;
+  root = unpack("copyadd/mixed:4");
+  EXPECT_EQ(read_file(root + "/e/tool.sh"), "echo v2\n");
+  EXPECT_EQ(mode_of(root + "/e/tool.sh"), 0600u);
+  EXPECT_EQ(read_file(root + "/e/local.txt"), "changed");
+}
+
+TEST_F(AddUrl, GitSourcesChecksumOfLocalFilesAndUrlsInCopyAreClearErrors) {
   std::string ctx = make_context("add-git", {{"Dockerfile", "FROM scratch\nADD https://example.com/repo.git /src\n"},
                                              {"local.txt", "l"}});
   auto r = ocb("build -q " + ctx);
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.output.find("git repository is not supported"), std::string::npos) << r.output;
-  write_file_atomic(ctx + "/Dockerfile", "FROM scratch\nADD local.txt " + url("/files/tool.sh") + " /d/\n");
+  write_file_atomic(ctx + "/Dockerfile", "FROM scratch\nADD --checksum=sha256:" + std::string(64, 'a') +
+                                             " local.txt " + url("/files/tool.sh") + " /d/\n");
   r = ocb("build -q " + ctx);
   EXPECT_NE(r.status, 0);
-  EXPECT_NE(r.output.find("mixing URLs"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("checksum can't be specified for non-HTTP(S) sources"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(":2"), std::string::npos) << r.output;
+  write_file_atomic(ctx + "/Dockerfile", "FROM scratch\nADD missing.txt " + url("/files/tool.sh") + " /d/\n");
+  r = ocb("build -q " + ctx);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("missing.txt"), std::string::npos) << r.output;
   write_file_atomic(ctx + "/Dockerfile", "FROM scratch\nCOPY " + url("/files/tool.sh") + " /d/\n");
   r = ocb("build -q " + ctx);
   EXPECT_NE(r.status, 0) << r.output;
