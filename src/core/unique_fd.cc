@@ -1,6 +1,7 @@
 #include "ocbuild/core/unique_fd.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -39,6 +40,16 @@ void write_all(int fd, const void* buf, size_t size, const std::string& what) {
     p += n;
     size -= static_cast<size_t>(n);
   }
+}
+
+UniqueFd copy_to_new_file(const std::string& from, const std::string& to, mode_t mode, bool follow_links) {
+  UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | (follow_links ? 0 : O_NOFOLLOW)));
+  if (!in) throw Error::io("open " + from, errno);
+  UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!out) throw Error::io("create " + to, errno);
+  copy_all(in.get(), out.get(), from, to);
+  if (::fchmod(out.get(), mode & 07777) != 0) throw Error::io("chmod " + to, errno);
+  return out;
 }
 
 void copy_all(int in, int out, const std::string& from, const std::string& to) {

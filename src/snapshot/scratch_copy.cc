@@ -18,12 +18,9 @@ namespace ocbuild::snapshot {
 namespace {
 
 void copy_file(const std::string& from, const std::string& to, const struct stat& st) {
-  UniqueFd in = open_readonly(from);
-  UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (!out) throw Error::io("create " + to, errno);
-  copy_all(in.get(), out.get(), from, to);
+  UniqueFd out = copy_to_new_file(from, to, st.st_mode, true);
   if (::fchown(out.get(), st.st_uid, st.st_gid) != 0) throw Error::io("chown " + to, errno);
-  if (::fchmod(out.get(), st.st_mode & 07777) != 0) throw Error::io("chmod " + to, errno);
+  if (::fchmod(out.get(), st.st_mode & 07777) != 0) throw Error::io("chmod " + to, errno);  // chown clears setuid
 }
 
 // Runs as container root: the source may hold files of subordinate ids.

@@ -12,15 +12,6 @@
 namespace ocbuild::solver {
 namespace {
 
-void copy_file(const std::string& from, const std::string& to, mode_t mode) {
-  UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!in) throw Error::io("open " + from, errno);
-  UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (!out) throw Error::io("create " + to, errno);
-  copy_all(in.get(), out.get(), from, to);
-  if (::fchmod(out.get(), mode & 07777) != 0) throw Error::io("chmod " + to, errno);
-}
-
 void set_mtime(const std::string& path, const struct stat& st) {
   struct timespec times[2] = {st.st_atim, st.st_mtim};
   if (::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0)
@@ -41,7 +32,7 @@ void place(const SelectedEntry& e, const std::string& from, const std::string& t
       // A hard link shares the context's inode: the bind is read-only, and
       // a rw bind works on a copy of this tree (ScratchCopy).
       if (::link(from.c_str(), to.c_str()) == 0) return;
-      copy_file(from, to, e.st.st_mode);
+      copy_to_new_file(from, to, e.st.st_mode, false);
       set_mtime(to, e.st);
       return;
     case EntryType::Other:

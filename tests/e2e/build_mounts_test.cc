@@ -10,8 +10,6 @@
 // context sees only what .dockerignore lets through; --ssh with a key file.
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -24,13 +22,6 @@
 
 namespace ocbuild::e2e {
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string sha256_hex(const std::string& bytes) {
   Hasher h;
@@ -93,7 +84,7 @@ TEST_F(BuildMounts, CacheMountPersistsAcrossBuildsAndIsInNoLayer) {
     auto r = ocb("build --progress plain --no-cache -t counter:" + std::to_string(i) + " " + ctx);
     ASSERT_EQ(r.status, 0) << r.output;
     std::string rootfs = unpack("counter:" + std::to_string(i));
-    EXPECT_EQ(slurp(rootfs + "/seen"), std::to_string(i) + "\n") << "the cache mount grows by one line per build";
+    EXPECT_EQ(read_file(rootfs + "/seen"), std::to_string(i) + "\n") << "the cache mount grows by one line per build";
     auto names = last_layer("counter:" + std::to_string(i));
     EXPECT_NE(std::find(names.begin(), names.end(), "seen"), names.end());
     expect_no_prefix(names, "var/cache");
@@ -116,8 +107,8 @@ TEST_F(BuildMounts, SecretsAreReadableInRunAndStoredNowhere) {
   auto r = build(env_value, "secrets:1");
   ASSERT_EQ(r.status, 0) << r.output;
   std::string rootfs = unpack("secrets:1");
-  EXPECT_EQ(slurp(rootfs + "/ftok.sum"), sha256_hex(file_value) + "\n");
-  EXPECT_EQ(slurp(rootfs + "/etok.sum"), sha256_hex(env_value) + "\n");
+  EXPECT_EQ(read_file(rootfs + "/ftok.sum"), sha256_hex(file_value) + "\n");
+  EXPECT_EQ(read_file(rootfs + "/etok.sum"), sha256_hex(env_value) + "\n");
   EXPECT_FALSE(in_any_layer("secrets:1", file_value));
   EXPECT_FALSE(in_any_layer("secrets:1", env_value));
   expect_no_prefix(last_layer("secrets:1"), "run/secrets");
@@ -160,7 +151,7 @@ TEST_F(BuildMounts, BindFromContextBustsTheCacheOnlyForTheBoundFiles) {
                             {{"src/a.txt", "one\n"}, {"other.txt", "x\n"}});
   auto first = ocb("build --progress plain -t bind:1 " + ctx);
   ASSERT_EQ(first.status, 0) << first.output;
-  EXPECT_EQ(slurp(unpack("bind:1") + "/seen"), "one\n");
+  EXPECT_EQ(read_file(unpack("bind:1") + "/seen"), "one\n");
   expect_no_prefix(last_layer("bind:1"), "src");
 
   write_file_atomic(ctx + "/other.txt", "changed outside the bound folder\n");
@@ -172,7 +163,7 @@ TEST_F(BuildMounts, BindFromContextBustsTheCacheOnlyForTheBoundFiles) {
   auto changed = ocb("build --progress plain -t bind:3 " + ctx);
   ASSERT_EQ(changed.status, 0) << changed.output;
   EXPECT_FALSE(step_cached(changed.output, "RUN cat /src/a.txt")) << changed.output;
-  EXPECT_EQ(slurp(unpack("bind:3") + "/seen"), "two\n");
+  EXPECT_EQ(read_file(unpack("bind:3") + "/seen"), "two\n");
   EXPECT_EQ(testing::run_command("ls " + ctx + "/src").output, "a.txt\n") << "the RUN did not write to the context";
 }
 
@@ -187,8 +178,8 @@ TEST_F(BuildMounts, BindFromAStageAndTmpfsLeaveNoStubs) {
   auto r = ocb("build --progress plain -t stagebind:1 " + ctx);
   ASSERT_EQ(r.status, 0) << r.output;
   std::string rootfs = unpack("stagebind:1");
-  EXPECT_EQ(slurp(rootfs + "/seen"), "from-stage\n");
-  EXPECT_EQ(slurp(rootfs + "/fstype"), "tmpfs\n");
+  EXPECT_EQ(read_file(rootfs + "/seen"), "from-stage\n");
+  EXPECT_EQ(read_file(rootfs + "/fstype"), "tmpfs\n");
   auto names = last_layer("stagebind:1");
   expect_no_prefix(names, "mnt");
   expect_no_prefix(names, "scratch");
@@ -241,11 +232,11 @@ TEST_F(BuildMounts, BindFromContextSeesOnlyWhatDockerignoreLetsThrough) {
   auto r = ocb("build --progress plain -t bindignore:1 " + ctx);
   ASSERT_EQ(r.status, 0) << r.output;
   std::string rootfs = unpack("bindignore:1");
-  EXPECT_EQ(slurp(rootfs + "/seen-src"), "/src\n/src/a.txt\n/src/private\n/src/private/keep.txt\n");
-  EXPECT_EQ(slurp(rootfs + "/seen-ctx"),
+  EXPECT_EQ(read_file(rootfs + "/seen-src"), "/src\n/src/a.txt\n/src/private\n/src/private/keep.txt\n");
+  EXPECT_EQ(read_file(rootfs + "/seen-ctx"),
             "/ctx\n/ctx/.dockerignore\n/ctx/Dockerfile\n/ctx/src\n/ctx/src/a.txt\n/ctx/src/private\n"
             "/ctx/src/private/keep.txt\n");
-  EXPECT_EQ(slurp(rootfs + "/seen-file"), "one\n");
+  EXPECT_EQ(read_file(rootfs + "/seen-file"), "one\n");
   EXPECT_EQ(testing::run_command("ls -a " + ctx).output, ".\n..\n.dockerignore\nDockerfile\nsrc\ntop.log\n")
       << "the rw bind wrote to the context";
   EXPECT_EQ(testing::run_command("cat " + ctx + "/src/private/key").output, "secret\n");

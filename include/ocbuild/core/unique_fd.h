@@ -42,5 +42,9 @@ void write_all(int fd, const void* buf, size_t size, const std::string& what);
 // Copies what is left of `in` to `out` until end of file; throws Error(Io)
 // naming `from` (a read failed) or `to` (a write failed).
 void copy_all(int in, int out, const std::string& from, const std::string& to);
+// Creates `to` (it must not exist) with the content of `from` and mode
+// `mode & 07777`; a symlink `from` is followed only with `follow_links`.
+// Returns the new file, still open (e.g. for fchown). Throws Error(Io).
+UniqueFd copy_to_new_file(const std::string& from, const std::string& to, mode_t mode, bool follow_links);
 
 }  // namespace ocbuild
