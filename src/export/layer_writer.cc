@@ -139,8 +139,12 @@ class TarWriter {
   }
 
   void copy_data(const SourceEntry& e) {
-    UniqueFd fd(::open(e.abs_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (!fd) throw Error::io("open " + e.abs_path, errno);
+    const std::string* elsewhere = nullptr;
+    if (options_.data_from)
+      if (auto it = options_.data_from->find(e.path); it != options_.data_from->end()) elsewhere = &it->second;
+    UniqueFd fd(elsewhere ? ::open(elsewhere->c_str(), O_RDONLY | O_CLOEXEC)
+                          : ::open(e.abs_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!fd) throw Error::io("open " + (elsewhere ? *elsewhere : e.abs_path), errno);
     // Large files not yet cached get a bigger read-ahead; a hint only.
     if (e.st.st_size > static_cast<off_t>(kReadBuffer)) ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
     int64_t left = e.st.st_size;

@@ -208,11 +208,13 @@ LowerFs lower_fs(OpContext& ctx, const StageState& state) {
   return LowerFs(ctx.snapshots.layer_dirs(ctx.snapshots.unpack(state.layers)));
 }
 
-exporter::Layer write_tree_layer(OpContext& ctx, const std::string& tree, exporter::OwnerMap owners) {
+exporter::Layer write_tree_layer(OpContext& ctx, const std::string& tree, exporter::OwnerMap owners,
+                                 exporter::DataSources data_from) {
   TempDir work("layer-", ctx.store.root());
   std::string layer_path = work.path() + "/layer";
   exporter::LayerWriteOptions options = ctx.layer_options();
   options.owners = std::make_shared<const exporter::OwnerMap>(std::move(owners));
+  if (!data_from.empty()) options.data_from = std::make_shared<const exporter::DataSources>(std::move(data_from));
   exporter::Layer layer = exporter::write_layer_from_dir(tree, options, layer_path);
   ctx.store.ingest_file(layer_path, layer.blob.digest, layer.blob.size);
   return layer;
@@ -225,8 +227,8 @@ exporter::Layer copy_layer(OpContext& ctx, const std::vector<SelectionPart>& par
   TempDir work("copy-", ctx.store.root());
   std::string tree = work.path() + "/tree";
   make_dirs(tree);
-  exporter::OwnerMap owners = place_selection(parts, p, lower, tree);
-  return write_tree_layer(ctx, tree, std::move(owners));
+  PlacedTree placed = place_selection(parts, p, lower, tree);
+  return write_tree_layer(ctx, tree, std::move(placed.owners), std::move(placed.data_from));
 }
 
 }  // namespace

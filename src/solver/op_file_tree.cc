@@ -51,8 +51,10 @@ void make_dir(const std::string& path) {
 // Writes the tree, remembering every mtime to set once all children exist.
 class TreeWriter {
  public:
-  TreeWriter(const std::string& tree, const LowerFs& lower, const CopyPlacement& p, exporter::OwnerMap& owners)
-      : tree_(tree), lower_(lower), p_(p), owners_(owners) {}
+  // With `data_from`, readable regular files become stand-ins (see PlacedTree).
+  TreeWriter(const std::string& tree, const LowerFs& lower, const CopyPlacement& p, exporter::OwnerMap& owners,
+             exporter::DataSources* data_from = nullptr)
+      : tree_(tree), lower_(lower), p_(p), owners_(owners), data_from_(data_from) {}
 
   // A directory the instruction did not copy: as below, or new.
   void ensure_dir(const std::string& abs) {
@@ -83,9 +85,12 @@ class TreeWriter {
     for (size_t i = 0; i + 1 < parts.size(); ++i) parent += "/" + parts[i];
     if (!parent.empty()) ensure_dir(parent);
     std::string to = tree_ + abs;
+    if (data_from_) data_from_->erase(layer_path(to));  // an earlier source's file is replaced
     switch (e.type) {
       case EntryType::Dir: make_dir(to); break;
-      case EntryType::File: copy_file(from, to); break;
+      case EntryType::File:
+        if (!data_from_ || !place_stand_in(from, to, e.st.st_size)) copy_file(from, to);
+        break;
       case EntryType::Symlink:
         ::unlink(to.c_str());
         if (::symlink(e.link_target.c_str(), to.c_str()) != 0) throw Error::io("symlink " + to, errno);
@@ -107,10 +112,24 @@ class TreeWriter {
     made_[abs] = e.st.st_mtim;
   }
 
+  // A path under the tree as the layer names it ("a/b", even for "//a/./b").
+  std::string layer_path(const std::string& path) const { return clean_path(path.substr(tree_.size())).substr(1); }
+
+  // A sparse file of the source's size, if the source can be read now.
+  bool place_stand_in(const std::string& from, const std::string& to, off_t size) {
+    if (::access(from.c_str(), R_OK) != 0) return false;
+    ::unlink(to.c_str());
+    UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!out) throw Error::io("create " + to, errno);
+    if (::ftruncate(out.get(), size) != 0) throw Error::io("size " + to, errno);
+    (*data_from_)[layer_path(to)] = from;
+    return true;
+  }
+
   // Root chowns the entry; an unprivileged writer can't, so the owner goes
   // to the map the layer writer takes its owners from.
   void set_owner_mode(const std::string& path, uid_t uid, gid_t gid, std::optional<mode_t> mode) {
-    owners_[path.substr(tree_.size() + 1)] = {uid, gid};
+    owners_[layer_path(path)] = {uid, gid};
     if (::geteuid() == 0 && ::lchown(path.c_str(), uid, gid) != 0) throw Error::io("chown " + path, errno);
     if (mode && ::chmod(path.c_str(), *mode) != 0) throw Error::io("chmod " + path, errno);
   }
@@ -128,6 +147,7 @@ class TreeWriter {
   const LowerFs& lower_;
   const CopyPlacement& p_;
   exporter::OwnerMap& owners_;
+  exporter::DataSources* data_from_;
   std::map<std::string, struct timespec> made_;
 };
 
@@ -174,15 +194,15 @@ void place_match(TreeWriter& writer, const SourceMatch& m, const SelectionPart& 
 
 }  // namespace
 
-exporter::OwnerMap place_selection(const std::vector<SelectionPart>& parts, const CopyPlacement& placement,
-                                   const LowerFs& lower, const std::string& tree) {
-  exporter::OwnerMap owners;
-  TreeWriter writer(tree, lower, placement, owners);
+PlacedTree place_selection(const std::vector<SelectionPart>& parts, const CopyPlacement& placement,
+                           const LowerFs& lower, const std::string& tree) {
+  PlacedTree placed;
+  TreeWriter writer(tree, lower, placement, placed.owners, placement.unpack_archives ? nullptr : &placed.data_from);
   for (const auto& part : parts)
     for (const auto& m : part.selection->matches) place_match(writer, m, part, placement, tree);
   if (placement.dest_is_dir) writer.ensure_dir(placement.dest);  // e.g. an empty wildcard match
   writer.finish();
-  return owners;
+  return placed;
 }
 
 exporter::OwnerMap place_directory(const std::string& abs, const CopyPlacement& placement, const LowerFs& lower,

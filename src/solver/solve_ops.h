@@ -117,10 +117,19 @@ struct SelectionPart {
   bool may_unpack = true;  // with CopyPlacement::unpack_archives
 };
 
+// What place_selection wrote: the owners (set on disk too when root) and,
+// for regular files it did not copy, where their data is.
+struct PlacedTree {
+  exporter::OwnerMap owners;
+  exporter::DataSources data_from;
+};
+
 // Writes the selected files into `tree` as they must appear in the image;
-// parents of dest as `lower` has them, else new. Returns the owners of what
-// it wrote (set on disk too when root).
-exporter::OwnerMap place_selection(const std::vector<SelectionPart>& parts, const CopyPlacement& placement,
+// parents of dest as `lower` has them, else new. A regular file that can be
+// read now becomes a sparse stand-in of its size, its data read from the
+// source when the layer is written (not when archives may be extracted
+// over it).
+PlacedTree place_selection(const std::vector<SelectionPart>& parts, const CopyPlacement& placement,
                                    const LowerFs& lower, const std::string& tree);
 // Just the directory `abs` and its parents (WORKDIR).
 exporter::OwnerMap place_directory(const std::string& abs, const CopyPlacement& placement, const LowerFs& lower,
@@ -129,6 +138,7 @@ exporter::OwnerMap place_directory(const std::string& abs, const CopyPlacement& 
 // The merged view of a stage's layers (unpacked into the snapshot store).
 LowerFs lower_fs(OpContext& ctx, const StageState& state);
 // Writes `tree` as a layer with these owners, ingested into the store.
-exporter::Layer write_tree_layer(OpContext& ctx, const std::string& tree, exporter::OwnerMap owners);
+exporter::Layer write_tree_layer(OpContext& ctx, const std::string& tree, exporter::OwnerMap owners,
+                                 exporter::DataSources data_from = {});
 
 }  // namespace ocbuild::solver

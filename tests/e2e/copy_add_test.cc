@@ -123,6 +123,20 @@ TEST_F(CopyAdd, InvalidSymbolicChmodNamesTheLine) {
   EXPECT_NE(r.output.find(":3"), std::string::npos) << r.output;
 }
 
+TEST_F(CopyAdd, LaterSourceOfTheSameNameWinsAndDataMatchesTheContext) {
+  std::string big(300000, 'x');
+  for (size_t i = 0; i < big.size(); i += 997) big[i] = static_cast<char>('a' + i % 26);
+  std::string ctx = make_context("same-name", {{"Dockerfile", "FROM scratch\nCOPY a/f.txt b/f.txt big.bin /d/\n"
+                                                             "COPY b/f.txt a/f.txt /e/\n"},
+                                               {"a/f.txt", "from a, longer\n"}, {"b/f.txt", "b\n"}, {"big.bin", big}});
+  auto r = ocb("build -q -t copyadd/same-name:1 " + ctx);
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::string root = unpack("copyadd/same-name:1");
+  EXPECT_EQ(read_file(root + "/d/f.txt"), "b\n");
+  EXPECT_EQ(read_file(root + "/e/f.txt"), "from a, longer\n");
+  EXPECT_EQ(read_file(root + "/d/big.bin"), big);
+}
+
 // Serves /files/tool.sh (with a Last-Modified), /archive.tar.gz (a real
 // gzip tar), /nodate.txt and 404 for anything else; `tool_body` can change.
 class AddUrl : public CopyAdd {

@@ -32,6 +32,8 @@ struct Layer {
 
 // Owners by path (relative, no leading "/" or "./"): uid, gid.
 using OwnerMap = std::map<std::string, std::pair<uint32_t, uint32_t>>;
+// Where a stand-in's data is (see LayerWriteOptions::data_from).
+using DataSources = std::map<std::string, std::string>;
 
 struct LayerWriteOptions {
   // Every mtime later than this (seconds since the epoch) is clamped to it;
@@ -42,6 +44,11 @@ struct LayerWriteOptions {
   // these owners replace the ones on disk, and any other entry owned by the
   // (unprivileged) writer is recorded as 0:0, as the container sees it.
   std::shared_ptr<const OwnerMap> owners;
+  // Regular files whose data is read from another file instead (path as in
+  // OwnerMap -> file to read): a COPY places a sparse stand-in of the right
+  // size rather than copying the data twice. Exactly the stand-in's size is
+  // read; a file that shrank since is an error.
+  std::shared_ptr<const DataSources> data_from;
 };
 
 // One changed path, relative to the root (no leading "/" or "./").
