@@ -2,6 +2,7 @@
 // read in place, plus this build's overlay; save() merges the two.
 #include "ocbuild/solver/stat_cache.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "stat_cache_file.h"
@@ -77,7 +78,7 @@ void StatCache::record(const std::string& rel_path, const StatKey& st, const Dig
 
 void StatCache::listed(const std::string& context_dir) {
   std::lock_guard lock(mu_);
-  listed_.push_back(context_dir);
+  if (std::find(listed_.begin(), listed_.end(), context_dir) == listed_.end()) listed_.push_back(context_dir);
 }
 
 size_t StatCache::size() const {
