@@ -3,8 +3,6 @@
 // and never written into an Error.
 #include "registry/session.h"
 
-#include <curl/curl.h>
-
 #include <nlohmann/json.hpp>
 
 #include "ocbuild/core/error.h"
@@ -19,10 +17,17 @@ std::string join(const std::vector<std::string>& v, char sep) {
   return out;
 }
 
+// Percent-encodes all but RFC 3986's unreserved characters, as curl_escape
+// does (libcurl is only loaded for a request: see curl_api.h).
 std::string url_escape(const std::string& s) {
-  char* e = curl_escape(s.c_str(), static_cast<int>(s.size()));
-  std::string out(e ? e : "");
-  curl_free(e);
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '.' || c == '_' || c == '~';
+    if (unreserved) out += char(c);
+    else out += {'%', kHex[c >> 4], kHex[c & 15]};
+  }
   return out;
 }
 

@@ -2,7 +2,6 @@
 // transient failures retried with exponential backoff.
 #include "ocbuild/registry/transport.h"
 
-#include <curl/curl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,28 +12,24 @@
 #include <thread>
 
 #include "ocbuild/core/error.h"
+#include "curl_api.h"
 
 namespace ocbuild::registry {
 namespace {
 
 struct CurlDeleter {
-  void operator()(CURL* c) const noexcept { curl_easy_cleanup(c); }
+  void operator()(CURL* c) const noexcept { curl_api().easy_cleanup(c); }
 };
 struct SlistDeleter {
-  void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
+  void operator()(curl_slist* l) const noexcept { curl_api().slist_free_all(l); }
 };
 struct UrlDeleter {
-  void operator()(CURLU* u) const noexcept { curl_url_cleanup(u); }
+  void operator()(CURLU* u) const noexcept { curl_api().url_cleanup(u); }
 };
 using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
 using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
 
 constexpr size_t kMaxKeptBody = 1 << 20;  // error bodies and unsinked bodies beyond this are cut
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 // Per-attempt state shared with the curl callbacks.
 struct Exchange {
@@ -67,7 +62,7 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
 size_t on_body(char* data, size_t size, size_t n, void* user) {
   auto* ex = static_cast<Exchange*>(user);
   long status = 0;
-  curl_easy_getinfo(ex->curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_api().easy_getinfo(ex->curl, CURLINFO_RESPONSE_CODE, &status);
   size_t len = size * n;
   if (ex->request->sink && status >= 200 && status < 300) {
     try {
@@ -118,14 +113,14 @@ bool transient_curl(CURLcode c) {
 
 // Resolves a Location header against the URL it came from.
 std::string resolve_location(const std::string& base, const std::string& location) {
-  std::unique_ptr<CURLU, UrlDeleter> u(curl_url());
+  std::unique_ptr<CURLU, UrlDeleter> u(curl_api().url());
   char* out = nullptr;
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, base.c_str(), 0) != CURLUE_OK ||
-      curl_url_set(u.get(), CURLUPART_URL, location.c_str(), 0) != CURLUE_OK ||
-      curl_url_get(u.get(), CURLUPART_URL, &out, 0) != CURLUE_OK)
+  if (!u || curl_api().url_set(u.get(), CURLUPART_URL, base.c_str(), 0) != CURLUE_OK ||
+      curl_api().url_set(u.get(), CURLUPART_URL, location.c_str(), 0) != CURLUE_OK ||
+      curl_api().url_get(u.get(), CURLUPART_URL, &out, 0) != CURLUE_OK)
     throw Error(ErrorCode::Registry, "bad redirect from " + url_host(base) + " to '" + location + "'");
   std::string s(out);
-  curl_free(out);
+  curl_api().free(out);
   return s;
 }
 
@@ -177,69 +172,69 @@ void check_scheme(const std::string& url, const TransportOptions& o) {
 void apply_body(CURL* c, const HttpRequest& r) {
   int64_t size = r.body_fd >= 0 ? r.body_size : static_cast<int64_t>(r.body.size());
   if (r.method == "HEAD") {
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl_api().easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else if (r.method == "POST") {
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(size));
+    curl_api().easy_setopt(c, CURLOPT_POST, 1L);
+    curl_api().easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(size));
   } else if (r.method == "PUT" || r.method == "PATCH") {
-    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));
-    if (r.method == "PATCH") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PATCH");
+    curl_api().easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    curl_api().easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));
+    if (r.method == "PATCH") curl_api().easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PATCH");
   } else if (r.method != "GET") {
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    curl_api().easy_setopt(c, CURLOPT_CUSTOMREQUEST, r.method.c_str());
   }
 }
 
 }  // namespace
 
-Transport::Transport(TransportOptions options) : options_(std::move(options)) { global_init(); }
+Transport::Transport(TransportOptions options) : options_(std::move(options)) {}  // libcurl loads on the first request
 
 HttpResponse Transport::send_once(const HttpRequest& r) const {
-  CurlPtr c(curl_easy_init());
+  CurlPtr c(curl_api().easy_init());
   if (!c) throw Error(ErrorCode::Internal, "curl_easy_init failed");
   Exchange ex;
   ex.request = &r;
   ex.curl = c.get();
   curl_slist* raw = nullptr;
-  for (const auto& [k, v] : r.headers) raw = curl_slist_append(raw, (k + ": " + v).c_str());
-  if (r.authorization) raw = curl_slist_append(raw, ("Authorization: " + *r.authorization).c_str());
-  raw = curl_slist_append(raw, "Expect:");
+  for (const auto& [k, v] : r.headers) raw = curl_api().slist_append(raw, (k + ": " + v).c_str());
+  if (r.authorization) raw = curl_api().slist_append(raw, ("Authorization: " + *r.authorization).c_str());
+  raw = curl_api().slist_append(raw, "Expect:");
   SlistPtr headers(raw);
   CURL* h = c.get();
-  curl_easy_setopt(h, CURLOPT_URL, r.url.c_str());
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, options_.low_speed_seconds);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
-  curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
-  curl_easy_setopt(h, CURLOPT_READDATA, &ex);
+  curl_api().easy_setopt(h, CURLOPT_URL, r.url.c_str());
+  curl_api().easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  curl_api().easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_api().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_api().easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_api().easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_api().easy_setopt(h, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
+  curl_api().easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_api().easy_setopt(h, CURLOPT_LOW_SPEED_TIME, options_.low_speed_seconds);
+  curl_api().easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl_api().easy_setopt(h, CURLOPT_HEADERDATA, &ex);
+  curl_api().easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl_api().easy_setopt(h, CURLOPT_WRITEDATA, &ex);
+  curl_api().easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+  curl_api().easy_setopt(h, CURLOPT_READDATA, &ex);
   bool insecure_host = std::find(options_.insecure_hosts.begin(), options_.insecure_hosts.end(),
                                  url_host(r.url)) != options_.insecure_hosts.end();
   if (!options_.tls_verify || insecure_host) {
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+    curl_api().easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_api().easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
     if (options_.warn && r.url.rfind("https://", 0) == 0)
       options_.warn("TLS certificate verification is disabled for " + url_host(r.url));
   }
   apply_body(h, r);
   char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  CURLcode rc = curl_easy_perform(h);
+  curl_api().easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  CURLcode rc = curl_api().easy_perform(h);
   if (ex.callback_error) std::rethrow_exception(ex.callback_error);
   if (rc != CURLE_OK) {
     long os_errno = 0;
-    curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
-    throw CurlFailure{rc, errbuf[0] ? errbuf : curl_easy_strerror(rc), os_errno};
+    curl_api().easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+    throw CurlFailure{rc, errbuf[0] ? errbuf : curl_api().easy_strerror(rc), os_errno};
   }
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &ex.response.status);
+  curl_api().easy_getinfo(h, CURLINFO_RESPONSE_CODE, &ex.response.status);
   ex.response.url = r.url;
   return std::move(ex.response);
 }

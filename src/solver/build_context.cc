@@ -101,6 +101,9 @@ ContentDigest BuildContext::digest_of(const Selection& selection) {
   }
   FileHasher hasher(dir_, *stat_cache_);
   std::vector<Digest> contents = hasher.hash(paths, stats);
+  for (const auto& m : selection.matches) {  // every file under it was just looked up
+    if (m.walked_whole && !m.entries.empty()) stat_cache_->listed(m.entries.front().context_path);
+  }
   files_read_ += hasher.reads();
   stats_.files += paths.size();
   stats_.read += hasher.reads();

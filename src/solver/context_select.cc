@@ -90,7 +90,7 @@ class Selector {
   std::optional<SourceMatch> match(const std::string& pattern, const std::string& path) const {
     auto real = resolve_in_root(root_, path, true);
     if (!real) return std::nullopt;
-    SourceMatch m{pattern, path, S_ISDIR(real->st.st_mode), {}};
+    SourceMatch m{pattern, path, S_ISDIR(real->st.st_mode), false, {}};
     bool ignored = ignored_path(real->path);
     if (m.is_dir) {
       if (ignored && !ignore_->has_exclusions()) return std::nullopt;
@@ -98,6 +98,7 @@ class Selector {
       if (ignore_ || exclude_) collect(real->path, "", m.entries);  // matchers are single threaded
       else collect_parallel(real->path, m.entries);
       if (ignored && m.entries.size() == 1) return std::nullopt;
+      m.walked_whole = !exclude_;  // .dockerignore'd files are never wanted: they may be left out
     } else {
       std::string base = split_path(path).empty() ? path : split_path(path).back();
       if (ignored || (exclude_ && exclude_->matches_or_parent_matches(base))) return std::nullopt;

@@ -33,7 +33,7 @@ SelectedEntry dir_entry(const std::string& rel, const std::string& context_path,
 SourceMatch rewrite(const SourceMatch& m, const ParentsSource& src, const std::string& root) {
   auto parts = split_path(m.path);
   size_t skip = split_path(src.pivot).size();
-  SourceMatch r{m.pattern, m.path, true, {}};
+  SourceMatch r{m.pattern, m.path, true, false, {}};  // not one walked directory: no pruning
   r.entries.push_back(dir_entry("", src.pivot, root));
   std::string rel, ctx = src.pivot;
   for (size_t i = skip; i + 1 < parts.size(); ++i) {
@@ -68,6 +68,7 @@ SourceMatch filter(SourceMatch pivot_match, const ParentsSource& src) {
     if (e.rel.empty() || keep.count(e.rel)) entries.push_back(std::move(e));
   pivot_match.entries = std::move(entries);
   pivot_match.is_dir = true;
+  pivot_match.walked_whole = false;  // filtered: the stat cache must not prune the rest
   return pivot_match;
 }
 

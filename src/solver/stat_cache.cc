@@ -1,14 +1,11 @@
-// Stat cache file format v2 (binary, host byte order: the file never leaves
-// the machine that wrote it):
-//   "ocbuild-statcache-v2\n"
-//   per entry: int64 size, int64 mtime ns, int64 ctime ns, uint64 inode,
-//              uint32 mode, uint32 path length, 32 bytes SHA-256, path bytes
-//   32 bytes: SHA-256 of everything before it
-// A wrong header, a short or overlong file or a bad checksum means "start
-// over" (empty cache): a flipped bit must never turn into a wrong digest.
+// The stat cache: the stored records (format v3, see stat_cache_file.cc)
+// read in place, plus this build's overlay; save() merges the two.
 #include "ocbuild/solver/stat_cache.h"
 
+#include <algorithm>
 #include <cstring>
+
+#include "stat_cache_file.h"
 
 #include "ocbuild/core/atomic_file.h"
 #include "ocbuild/core/error.h"
@@ -16,16 +13,6 @@
 
 namespace ocbuild::solver {
 namespace {
-
-constexpr std::string_view kHeader = "ocbuild-statcache-v2\n";
-
-struct RawEntry {  // the fixed part of an entry, as stored
-  int64_t size, mtime_ns, ctime_ns;
-  uint64_t inode;
-  uint32_t mode, path_len;
-  unsigned char sha256[32];
-};
-static_assert(sizeof(RawEntry) == 72, "no padding in the stored entry");
 
 int64_t ns_of(const struct timespec& ts) { return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec; }
 
@@ -45,10 +32,8 @@ Digest digest_of_raw(const std::array<unsigned char, 32>& raw) {
   return Digest::from_hex(hex);
 }
 
-Digest checksum(std::string_view bytes) {
-  Hasher h;
-  h.update(bytes);
-  return h.finish();
+bool under(std::string_view dir, std::string_view path) {
+  return dir.empty() || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
 }
 
 }  // namespace
@@ -57,7 +42,14 @@ StatKey StatKey::of(const struct stat& st) {
   return {int64_t(st.st_size), ns_of(st.st_mtim), ns_of(st.st_ctim), uint64_t(st.st_ino), uint32_t(st.st_mode)};
 }
 
-StatCache::StatCache(std::string path) : path_(std::move(path)) { load(); }
+StatCache::StatCache() : file_(std::make_unique<detail::StatCacheFile>()) {}
+
+StatCache::StatCache(std::string path)
+    : path_(std::move(path)), file_(std::make_unique<detail::StatCacheFile>(detail::StatCacheFile::map(path_))) {
+  if (file_->count()) seen_ = std::make_unique<std::atomic<unsigned char>[]>(file_->count());
+}
+
+StatCache::~StatCache() = default;
 
 std::string StatCache::path_for(const std::string& store_root, const std::string& context_dir) {
   Hasher h;
@@ -65,68 +57,88 @@ std::string StatCache::path_for(const std::string& store_root, const std::string
   return store_root + "/cache/statcache-" + h.finish().hex().substr(0, 32);
 }
 
-void StatCache::load() {
-  std::string text;
-  try {
-    text = read_file(path_);
-  } catch (const Error&) {
-    return;  // no cache yet
-  }
-  if (text.size() < kHeader.size() + 32 || text.compare(0, kHeader.size(), kHeader) != 0) return;
-  std::string_view body(text.data(), text.size() - 32);
-  if (std::memcmp(raw_of(checksum(body)).data(), text.data() + body.size(), 32) != 0) return;  // corrupt
-  const char* p = body.data() + kHeader.size();
-  const char* end = body.data() + body.size();
-  std::unordered_map<std::string, Entry> entries;
-  while (p < end) {
-    RawEntry raw;
-    if (size_t(end - p) < sizeof raw) return;
-    std::memcpy(&raw, p, sizeof raw);
-    p += sizeof raw;
-    if (size_t(end - p) < raw.path_len) return;
-    Entry e{{raw.size, raw.mtime_ns, raw.ctime_ns, raw.inode, raw.mode}, {}};
-    std::memcpy(e.sha256.data(), raw.sha256, 32);
-    entries.emplace(std::string(p, raw.path_len), e);
-    p += raw.path_len;
-  }
-  entries_ = std::move(entries);
-}
-
 std::optional<Digest> StatCache::lookup(const std::string& rel_path, const StatKey& st) const {
   std::shared_lock lock(mu_);
-  auto it = entries_.find(rel_path);
-  if (it == entries_.end() || !(it->second.st == st)) return std::nullopt;
-  return digest_of_raw(it->second.sha256);
+  if (auto it = overlay_.find(rel_path); it != overlay_.end()) {  // newer than the stored one
+    if (!(it->second.st == st)) return std::nullopt;
+    return digest_of_raw(it->second.sha256);
+  }
+  auto stored = file_->find(rel_path);  // checked: a damaged record is a miss
+  if (!stored) return std::nullopt;
+  seen_[stored->index].store(1, std::memory_order_relaxed);
+  if (!(stored->record.st == st)) return std::nullopt;
+  return digest_of_raw(stored->record.sha256);
 }
 
 void StatCache::record(const std::string& rel_path, const StatKey& st, const Digest& digest) {
   std::lock_guard lock(mu_);
-  entries_[rel_path] = {st, raw_of(digest)};
+  overlay_.insert_or_assign(rel_path, Entry{st, raw_of(digest)});
   dirty_ = true;
+}
+
+void StatCache::listed(const std::string& context_dir) {
+  std::lock_guard lock(mu_);
+  if (std::find(listed_.begin(), listed_.end(), context_dir) == listed_.end()) listed_.push_back(context_dir);
 }
 
 size_t StatCache::size() const {
   std::shared_lock lock(mu_);
-  return entries_.size();
+  size_t n = file_->count();
+  for (const auto& [path, e] : overlay_) n += !file_->find(path);
+  return n;
+}
+
+bool StatCache::pruned(size_t i, std::string_view path) const {
+  if (seen_[i].load(std::memory_order_relaxed)) return false;
+  for (const auto& dir : listed_)
+    if (under(dir, path)) return true;
+  return false;
+}
+
+// Only the stored records under the listed directories are visited: the
+// ones this build walked anyway.
+bool StatCache::prunes_something() const {
+  for (const auto& dir : listed_) {
+    std::string prefix = dir.empty() ? "" : dir + "/";
+    for (size_t i = file_->lower_bound(prefix); i < file_->count(); ++i) {
+      std::string_view p = file_->path(i);
+      if (p.compare(0, prefix.size(), prefix) != 0) break;
+      if (!seen_[i].load(std::memory_order_relaxed)) return true;
+    }
+  }
+  return false;
 }
 
 void StatCache::save() {
   std::lock_guard lock(mu_);
-  if (path_.empty() || !dirty_) return;
-  std::string out(kHeader);
-  size_t bytes = out.size() + 32;
-  for (const auto& [path, e] : entries_) bytes += sizeof(RawEntry) + path.size();
-  out.reserve(bytes);
-  for (const auto& [path, e] : entries_) {
-    RawEntry raw{e.st.size, e.st.mtime_ns, e.st.ctime_ns, e.st.inode, e.st.mode, uint32_t(path.size()), {}};
-    std::memcpy(raw.sha256, e.sha256.data(), 32);
-    out.append(reinterpret_cast<const char*>(&raw), sizeof raw);
-    out += path;
+  if (path_.empty() || (!dirty_ && !prunes_something())) return;
+  // Merge the sorted stored records (damaged, out of order or pruned ones
+  // dropped) with the sorted overlay, which wins on equal paths.
+  std::vector<std::pair<std::string_view, detail::StatRecord>> merged;
+  merged.reserve(file_->count() + overlay_.size());
+  auto next = overlay_.begin();
+  auto take_overlay_below = [&](std::string_view bound, bool all) {
+    for (; next != overlay_.end() && (all || std::string_view(next->first) < bound); ++next)
+      merged.emplace_back(next->first, detail::StatRecord{next->second.st, next->second.sha256});
+  };
+  std::string_view last;
+  for (size_t i = 0; i < file_->count(); ++i) {
+    std::string_view p = file_->path(i);
+    auto stored = file_->record(i);
+    if (!stored || (i && p <= last) || pruned(i, p)) continue;
+    last = p;
+    take_overlay_below(p, false);
+    if (next != overlay_.end() && next->first == p) continue;  // replaced, added next round
+    merged.emplace_back(p, *stored);
   }
-  auto sum = raw_of(checksum(out));
-  out.append(reinterpret_cast<const char*>(sum.data()), sum.size());
+  take_overlay_below({}, true);
+  std::string bytes = detail::encode_stat_cache(merged);
   make_dirs(path_.substr(0, path_.rfind('/')));
-  write_file_atomic(path_, out, 0600);
+  write_file_atomic(path_, bytes, 0600);
+  *file_ = detail::StatCacheFile::own(std::move(bytes));
+  seen_ = file_->count() ? std::make_unique<std::atomic<unsigned char>[]>(file_->count()) : nullptr;
+  overlay_.clear();
+  listed_.clear();
   dirty_ = false;
 }
 

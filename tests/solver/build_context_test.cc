@@ -230,6 +230,41 @@ TEST_F(ContextTest, StatCacheHitDoesNotReadTheFile) {
   EXPECT_EQ(c.files_read(), 1u);
 }
 
+// A file deleted from a directory that a later build walks whole loses its
+// stat cache entry; entries of files outside that directory stay, and a
+// COPY --exclude walk (not whole) prunes nothing.
+TEST_F(ContextTest, RebuildPrunesStatCacheEntriesOfDeletedFiles) {
+  write(ctx + "/src/gone.c", "gone");
+  write(ctx + "/src/excluded.c", "x");
+  wait_racy_window();
+  std::string cache = StatCache::path_for(store, fs::canonical(ctx).string());
+  {
+    BuildContext c = open();
+    c.digest_of(c.select({"foo.go"}));
+    c.digest_of(c.select({"src"}));
+    c.save_stat_cache();
+  }
+  EXPECT_EQ(StatCache(cache).size(), 5u);  // foo.go and src/{main,util,gone,excluded}.c
+  fs::remove(ctx + "/src/gone.c");
+  {
+    BuildContext c = open();
+    c.digest_of(c.select({"src"}, {"excluded.c"}));
+    c.save_stat_cache();
+  }
+  EXPECT_EQ(StatCache(cache).size(), 5u) << "an --exclude walk is not whole: nothing pruned";
+  {
+    BuildContext c = open();
+    c.digest_of(c.select({"src"}));
+    EXPECT_EQ(c.files_read(), 0u);
+    c.save_stat_cache();
+  }
+  StatCache after(cache);
+  EXPECT_EQ(after.size(), 4u);
+  struct stat st;
+  ASSERT_EQ(::lstat((ctx + "/foo.go").c_str(), &st), 0);
+  EXPECT_TRUE(after.lookup("foo.go", StatKey::of(st)));
+}
+
 TEST_F(ContextTest, RecentlyChangedFilesAreNotCached) {
   BuildContext c = open();
   c.digest_of(c.select({"src"}));

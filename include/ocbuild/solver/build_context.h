@@ -37,6 +37,9 @@ struct SourceMatch {
   std::string pattern;  // the source as written
   std::string path;     // the matched context path, before resolving links
   bool is_dir = false;
+  // A directory walked with no --exclude: every file under it that is not
+  // .dockerignore'd is in `entries` (the stat cache prunes the others).
+  bool walked_whole = false;
   std::vector<SelectedEntry> entries;  // the match itself first, then depth first by name
 };
 

@@ -8,11 +8,13 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "ocbuild/core/digest.h"
@@ -35,31 +37,58 @@ struct StatKey {
 // digest is used for this build but never cached.
 bool racy_entry(const StatKey& st, int64_t hashed_at_ns);
 
-// Thread safe. load() reads the file (absent, corrupt or another version:
-// empty cache); save() writes it atomically if anything changed. Entries
-// are recorded only for files whose timestamps are safely in the past
-// (FileHasher: not within the current second nor the clock's granularity),
-// so a later change that keeps size and times equal cannot happen unseen.
+namespace detail {
+class StatCacheFile;
+}
+
+// Thread safe. The constructor maps the file (absent, damaged header or
+// another version: empty cache) without reading its entries: lookup()
+// binary-searches the stored records and checks only the one it uses (a
+// damaged record is a miss, never a wrong digest). Entries recorded in this
+// build live in a small overlay, checked first; save() merges them with the
+// stored records into a new file, written atomically, if anything changed.
+// Entries are recorded only for files whose timestamps are safely in the
+// past (FileHasher: not within the current second nor the clock's
+// granularity), so a later change that keeps size and times equal cannot
+// happen unseen.
+//
+// Pruning: listed(dir) says this build's walk saw every file under the
+// context directory `dir` ("" is the whole context), recursively, and looked
+// each one up. save() then drops the stored entries under `dir` that were
+// neither looked up nor recorded in this build: deleted files (or files now
+// ignored, or no longer regular). Entries elsewhere are kept untouched, so a
+// build that lists nothing costs nothing more. Dropping an entry can only
+// cost a re-hash later, never a wrong digest.
 class StatCache {
  public:
-  StatCache() = default;  // in memory only: save() does nothing
+  StatCache();  // in memory only: save() does nothing
   explicit StatCache(std::string path);
+  ~StatCache();
+  StatCache(const StatCache&) = delete;
+  StatCache& operator=(const StatCache&) = delete;
   static std::string path_for(const std::string& store_root, const std::string& context_dir);
 
   std::optional<Digest> lookup(const std::string& rel_path, const StatKey& st) const;
   void record(const std::string& rel_path, const StatKey& st, const Digest& digest);
+  void listed(const std::string& context_dir);
   void save();
+  // Entries stored or recorded (the stored ones counted without checking them).
   size_t size() const;
 
  private:
-  void load();
   struct Entry {
     StatKey st;
     std::array<unsigned char, 32> sha256;  // raw, hex only on a hit
   };
+  bool prunes_something() const;  // with mu_ held
+  bool pruned(size_t stored_index, std::string_view path) const;
   std::string path_;
   mutable std::shared_mutex mu_;  // lookups share it
-  std::unordered_map<std::string, Entry> entries_;  // by context path
+  std::unique_ptr<detail::StatCacheFile> file_;  // the stored records, sorted by path
+  // Per stored record: looked up in this build (set under the shared lock).
+  std::unique_ptr<std::atomic<unsigned char>[]> seen_;
+  std::map<std::string, Entry, std::less<>> overlay_;  // recorded in this build
+  std::vector<std::string> listed_;  // context directories walked completely
   bool dirty_ = false;
 };
 
