@@ -76,8 +76,13 @@ TEST_F(Prune, RemovesRecordsWhoseBlobIsGone) {
   auto r = ocb("build --progress plain -t stale:1 " + ctx);
   ASSERT_EQ(r.status, 0) << r.output;
   long records = du_count(ocb("du").output, "cache records");
-  // Untag and collect: the RUN's layer blob goes, its record stays stale.
+  // The RUN's layer blob goes (rmi keeps it for the cache: remove it by
+  // hand), its record stays, stale.
+  auto built = image("stale:1");
+  ASSERT_TRUE(built);
   ASSERT_EQ(ocb("rmi stale:1").status, 0);
+  std::string layer = store() + "/blobs/sha256/" + built->manifest.layers.back().digest.hex();
+  ASSERT_TRUE(std::filesystem::remove(layer)) << "rmi removed a layer a cache record needs";
   EXPECT_EQ(du_count(ocb("du").output, "cache records"), records);
   auto p = ocb("prune");
   ASSERT_EQ(p.status, 0) << p.output;
@@ -90,6 +95,47 @@ TEST_F(Prune, RemovesRecordsWhoseBlobIsGone) {
   EXPECT_EQ(du_count(ocb("du").output, "cache records"), records - deleted);
   r = ocb("build --progress plain -t stale:2 " + ctx);
   ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_FALSE(step_cached(r.output, "RUN echo stale")) << r.output;
+}
+
+// A hit whose layer blob is gone (no prune in between) is a miss that
+// runs again, never a failure.
+TEST_F(Prune, AHitWhoseBlobIsGoneRunsAgain) {
+  std::string ctx = scratch("blob-gone");
+  ASSERT_EQ(testing::run_command("mkdir -p " + ctx).status, 0);
+  write_file_atomic(ctx + "/Dockerfile", "FROM busybox:latest\nRUN echo gone > /g\n");
+  auto r = ocb("build --progress plain -t gone:1 " + ctx);
+  ASSERT_EQ(r.status, 0) << r.output;
+  auto built = image("gone:1");
+  ASSERT_TRUE(built);
+  ASSERT_TRUE(std::filesystem::remove(store() + "/blobs/sha256/" + built->manifest.layers.back().digest.hex()));
+  r = ocb("build --progress plain -t gone:2 " + ctx);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_FALSE(step_cached(r.output, "RUN echo gone")) << r.output;
+  EXPECT_EQ(testing::run_command("cat " + unpack("gone:2") + "/g").output, "gone\n");
+}
+
+// Like `docker rmi`, rmi keeps what the build cache needs: the same
+// Dockerfile rebuilds from the cache alone, to the same image.
+TEST_F(Prune, RmiKeepsTheBuildCache) {
+  std::string ctx = scratch("rmi-cache");
+  ASSERT_EQ(testing::run_command("mkdir -p " + ctx).status, 0);
+  write_file_atomic(ctx + "/Dockerfile", "FROM busybox:latest\nRUN echo one > /one\nCOPY Dockerfile /df\n"
+                                         "RUN echo two > /two\n");
+  auto r = ocb("build --progress plain -t rmicache:1 " + ctx);
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::string first = printed_digest(r.output);
+  ASSERT_FALSE(first.empty()) << r.output;
+  auto rm = ocb("rmi rmicache:1");
+  ASSERT_EQ(rm.status, 0) << rm.output;
+  ASSERT_FALSE(image("rmicache:1"));
+  r = ocb("build --progress plain -t rmicache:2 " + ctx);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(step_cached(r.output, "RUN echo one")) << r.output;
+  EXPECT_TRUE(step_cached(r.output, "COPY Dockerfile")) << r.output;
+  EXPECT_TRUE(step_cached(r.output, "RUN echo two")) << r.output;
+  EXPECT_EQ(printed_digest(r.output), first) << r.output;
+  EXPECT_EQ(testing::run_command("cat " + unpack("rmicache:2") + "/two").output, "two\n");
 }
 
 

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -98,8 +99,10 @@ class ContentStore {
   // Removes every blob that no tag reaches (manifest -> config, layers;
   // index -> manifests), holding the index lock. When any lease is held
   // (including one of this process) it collects nothing and returns
-  // deferred = true. Blobs modified less than `grace` ago are also kept.
-  GcResult collect_garbage(std::chrono::seconds grace = std::chrono::seconds(0));
+  // deferred = true. Blobs modified less than `grace` ago, and those in
+  // `also_live` (e.g. the layers cache records name), are also kept.
+  GcResult collect_garbage(std::chrono::seconds grace = std::chrono::seconds(0),
+                           const std::set<Digest>& also_live = {});
   // Digests reachable from a manifest or index (itself included).
   std::vector<Digest> reachable_from(const Descriptor& root) const;
 

@@ -11,6 +11,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
+#include <string>
 #include <string_view>
 
 #include "ocbuild/core/content_store.h"
@@ -56,6 +58,12 @@ PruneResult prune_store_to(ContentStore& store, uint64_t keep_bytes);
 // and what dead builds left in the snapshot dirs; false (nothing done) when
 // a build holds the store.
 bool collect_unneeded(ContentStore& store, PruneResult& result);
+
+// `rmi`: removes the blobs that neither a tag nor a cache record needs
+// (removing an image keeps the build cache, as `docker rmi` does).
+GcResult collect_unused_blobs(ContentStore& store);
+// The layer blobs the cache records under `root` name.
+std::set<Digest> cache_record_blobs(const std::string& root);
 
 // Docker's SIZE for --keep-storage: plain bytes or a number with a unit
 // k, m, g, t (1024-based; "b", "ib" and case are accepted: 500MB, 2g,
