@@ -21,6 +21,7 @@
 #include "ocbuild/core/content_store.h"
 #include "ocbuild/core/image_lookup.h"
 #include "ocbuild/core/image_ref.h"
+#include "ocbuild/core/lease.h"
 #include "ocbuild/frontend/ast.h"
 #include "ocbuild/frontend/build_plan.h"
 #include "ocbuild/snapshot/ssh_agent.h"
@@ -143,14 +144,15 @@ void run_build(BuildArgs& a, const GlobalOptions& g) {
   ContentStore store(g.store_root());
   BuildInput input = open_build_input(a.context, a.file, store.root(), STDIN_FILENO);
   const std::string& dockerfile = input.dockerfile;
-  FileLock lease = store.lease();  // no garbage collection while blobs are unreferenced
+  // What the build relies on or writes, kept from prune and rmi (lease.h).
+  store.attach_lease(std::make_shared<Lease>(store.root()));
   solver::StoreImageResolver resolver(store, a.pull);
   frontend::BuildPlan plan = make_plan(a, dockerfile, resolver);
   auto progress = solver::make_progress_sink(*mode, std::cerr, STDERR_FILENO, result_out);
   for (const auto& w : plan.warnings) progress->warning(w.message, w.range);
 
   solver::BuildContext& context = *input.context;
-  solver::DiskCacheStore cache(store.root(), [&store](const Digest& d) { return store.has(d); });
+  solver::DiskCacheStore cache(store.root(), [&store](const Digest& d) { return store.hold(d); });
   solver::SolveOptions options;
   options.no_cache = a.no_cache;
   options.no_cache_filter = a.no_cache_filter;

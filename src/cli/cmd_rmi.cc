@@ -1,5 +1,6 @@
 // `ocbuild rmi IMAGE...`: removes tags, then garbage-collects the blobs no tag
-// reaches any more. A digest removes every tag that points at it. Like docker,
+// reaches any more and no cache record names (like `docker rmi`, it keeps
+// the build cache: a rebuild hits). A digest removes every tag that points at it. Like docker,
 // a missing image is reported and the others are still removed (exit 1).
 #include <iostream>
 
@@ -8,6 +9,7 @@
 #include "ocbuild/core/content_store.h"
 #include "ocbuild/core/error.h"
 #include "ocbuild/core/image_lookup.h"
+#include "ocbuild/solver/store_prune.h"
 
 namespace ocbuild::cli {
 namespace {
@@ -38,7 +40,7 @@ void run(const std::vector<std::string>& images, GlobalOptions& g) {
       g.exit_status = exit_status_for(e.code());
     }
   }
-  GcResult gc = store.collect_garbage();
+  GcResult gc = solver::collect_unused_blobs(store);
   if (gc.deferred) std::cerr << "note: a build holds the store; unused blobs are kept until the next rmi\n";
   if (gc.blobs_removed)
     std::cout << "Deleted: " << gc.blobs_removed << " blobs (" << human_size(gc.bytes_removed) << ")\n";

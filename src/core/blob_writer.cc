@@ -10,11 +10,13 @@
 #include "ocbuild/core/atomic_file.h"
 #include "ocbuild/core/content_store.h"
 #include "ocbuild/core/error.h"
+#include "ocbuild/core/lease.h"
 
 namespace ocbuild {
 
-BlobWriter::BlobWriter(std::string blobs_dir, std::string temp_path, UniqueFd fd)
-    : blobs_dir_(std::move(blobs_dir)), temp_path_(std::move(temp_path)), fd_(std::move(fd)) {}
+BlobWriter::BlobWriter(std::string blobs_dir, std::string temp_path, UniqueFd fd, std::shared_ptr<Lease> lease)
+    : lease_(std::move(lease)),
+      blobs_dir_(std::move(blobs_dir)), temp_path_(std::move(temp_path)), fd_(std::move(fd)) {}
 
 BlobWriter::~BlobWriter() {
   if (fd_.valid()) ::unlink(temp_path_.c_str());
@@ -50,11 +52,16 @@ Digest BlobWriter::commit(const std::optional<Digest>& expected, int64_t expecte
   }
   fd_.reset();
   std::string target = blobs_dir_ + "/" + got.hex();
-  if (::rename(temp_path_.c_str(), target.c_str()) != 0) {
-    int err = errno;
-    ::unlink(temp_path_.c_str());
-    throw Error::io("rename " + temp_path_ + " to " + target, err);
-  }
+  auto rename_in = [&] {
+    if (::rename(temp_path_.c_str(), target.c_str()) != 0) {
+      int err = errno;
+      ::unlink(temp_path_.c_str());
+      throw Error::io("rename " + temp_path_ + " to " + target, err);
+    }
+    return true;
+  };
+  if (lease_) lease_->hold(LeaseKind::Blob, got.hex(), rename_in);
+  else rename_in();
   fsync_dir(blobs_dir_);
   return got;
 }

@@ -15,6 +15,7 @@
 #include "ocbuild/core/content_store.h"
 #include "ocbuild/core/error.h"
 #include "ocbuild/core/file_lock.h"
+#include "ocbuild/core/lease.h"
 #include "ocbuild/core/paths.h"
 
 namespace ocbuild {
@@ -49,6 +50,11 @@ std::string ContentStore::blob_path(const Digest& d) const {
 
 bool ContentStore::has(const Digest& d) const { return exists(blob_path(d)); }
 
+bool ContentStore::hold(const Digest& d) const {
+  if (!lease_) return has(d);
+  return lease_->hold(LeaseKind::Blob, d.hex(), [&] { return has(d); });
+}
+
 std::optional<int64_t> ContentStore::blob_size(const Digest& d) const {
   struct stat st;
   if (::stat(blob_path(d).c_str(), &st) != 0) return std::nullopt;
@@ -75,14 +81,17 @@ BlobWriter ContentStore::writer() const {
   std::string tmpl = root_ + "/ingest/blob-XXXXXX";
   int fd = ::mkostemp(tmpl.data(), O_CLOEXEC);
   if (fd < 0) throw Error::io("create temp blob in " + root_ + "/ingest", errno);
-  return BlobWriter(root_ + "/blobs/sha256", tmpl, UniqueFd(fd));
+  return BlobWriter(root_ + "/blobs/sha256", tmpl, UniqueFd(fd), lease_);
 }
 
 Digest ContentStore::ingest_bytes(std::string_view bytes, const std::optional<Digest>& expected) {
   // A blob is renamed into place only once verified, so one already there
   // under this digest is these bytes: no rewrite, no fsync (no-op rebuilds).
   Digest digest = Digest::of(bytes);
-  if ((!expected || *expected == digest) && blob_size(digest) == static_cast<int64_t>(bytes.size())) return digest;
+  auto present = [&] { return blob_size(digest) == static_cast<int64_t>(bytes.size()); };
+  if ((!expected || *expected == digest) &&
+      (lease_ ? lease_->hold(LeaseKind::Blob, digest.hex(), present) : present()))
+    return digest;
   BlobWriter w = writer();
   w.write(bytes);
   return w.commit(expected);

@@ -14,6 +14,7 @@
 #include "ocbuild/core/content_store.h"
 #include "ocbuild/core/error.h"
 #include "ocbuild/core/file_lock.h"
+#include "ocbuild/core/lease.h"
 
 namespace ocbuild {
 namespace {
@@ -123,11 +124,12 @@ std::vector<Digest> ContentStore::reachable_from(const Descriptor& root) const {
 
 FileLock ContentStore::lease() const { return FileLock(root_ + "/gc.lock", FileLock::Mode::Shared); }
 
-GcResult ContentStore::collect_garbage(std::chrono::seconds grace) {
-  auto no_leases = FileLock::try_lock(root_ + "/gc.lock", FileLock::Mode::Exclusive);
-  if (!no_leases) return GcResult{0, 0, true};
+GcResult ContentStore::collect_garbage(std::chrono::seconds grace, const std::set<Digest>& also_live) {
+  auto collecting = lock_for_collection(root_);
+  if (!collecting) return GcResult{0, 0, true};
   FileLock lock(root_ + "/index.lock");
-  std::set<std::string> live;
+  std::set<std::string> live = read_leases(root_).blobs;
+  for (const auto& d : also_live) live.insert(d.hex());
   for (const auto& d : load_index(root_).manifests)
     for (const auto& r : reachable_from(d)) live.insert(r.hex());
   GcResult result;

@@ -62,7 +62,7 @@ CommitResult SnapshotStore::commit(ActiveSnapshot& active, const exporter::Layer
   exporter::Layer layer = decode(as_container_root([&] { return encode(write_changes(s, options, blob_path)); }));
   store_.ingest_file(blob_path, layer.blob.digest, layer.blob.size);
   Digest chain = chain_id_next(s.parent ? &*s.parent : nullptr, layer.diff_id);
-  if (s.driver == Driver::Overlay && !has(chain)) {
+  if (s.driver == Driver::Overlay && !leased(chain, [&] { return has(chain); })) {
     FileLock lock(lock_path(chain));
     std::string final_dir = committed_dir(chain);
     std::string keep = s.dir + "/keep";

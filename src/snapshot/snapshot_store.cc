@@ -10,6 +10,7 @@
 #include "ocbuild/core/atomic_file.h"
 #include "ocbuild/core/error.h"
 #include "ocbuild/core/file_lock.h"
+#include "ocbuild/core/lease.h"
 #include "ocbuild/core/paths.h"
 #include "ocbuild/core/temp_dir.h"
 #include "ocbuild/snapshot/chain_id.h"
@@ -35,6 +36,14 @@ void make_dir(const std::string& path) {
 }
 
 }  // namespace
+
+// The build's lease (lease.h) holds a committed snapshot before it is used
+// or renamed in: `use` checks it is there, or renames it in.
+bool SnapshotStore::leased(const Digest& chain_id, const std::function<bool()>& use) const {
+  Lease* lease = store_.attached_lease();
+  if (!lease) return use();
+  return lease->hold(LeaseKind::Snapshot, chain_id.hex() + tag_, use);
+}
 
 SnapshotStore::SnapshotStore(ContentStore& store, Driver driver)
     : store_(store),
@@ -89,8 +98,9 @@ Digest SnapshotStore::unpack(const std::vector<LayerRef>& layers) {
 // place under the chain's lock. A dir there without a valid meta is what a
 // crash left: it is removed first.
 void SnapshotStore::ensure_layer(const std::optional<Digest>& parent, const LayerRef& layer, const Digest& chain) {
-  if (has(chain)) return;
-  if (!store_.has(layer.blob.digest))
+  bool blob_present = store_.hold(layer.blob.digest);  // an image made from the snapshot names the blob
+  if (leased(chain, [&] { return has(chain); })) return;
+  if (!blob_present)
     throw Error(ErrorCode::NotFound, "layer blob " + layer.blob.digest.str() + " is not in " + store_.root());
   FileLock lock(lock_path(chain));
   if (has(chain)) return;

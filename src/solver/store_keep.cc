@@ -1,6 +1,6 @@
 // prune --keep-storage and the snapshot GC. All of it runs holding gc.lock
-// exclusively (no build is running, so no snapshot or blob is in use) and
-// index.lock (no tag moves meanwhile). What a tag needs: the blobs reachable
+// exclusively (no build can lease anything meanwhile; what running builds
+// leased is kept, lease.h) and index.lock (no tag moves meanwhile). What a tag needs: the blobs reachable
 // from it and the snapshot chains of its (host platform) image. What a cache
 // record needs: its layer blob and the snapshots whose top layer is that
 // layer, with their parents.
@@ -18,6 +18,7 @@
 #include "ocbuild/core/error.h"
 #include "ocbuild/core/file_lock.h"
 #include "ocbuild/core/image_lookup.h"
+#include "ocbuild/core/lease.h"
 #include "ocbuild/snapshot/cache_mounts.h"
 #include "ocbuild/snapshot/chain_id.h"
 #include "ocbuild/snapshot/snapshot_gc.h"
@@ -47,16 +48,20 @@ class Collector {
   Collector(ContentStore& store, PruneResult& result) : store_(store), root_(store.root()), r_(result) {}
 
   void load() {
+    leases_ = read_leases(root_);
+    tagged_blobs_.insert(leases_.blobs.begin(), leases_.blobs.end());
     load_tags();
     load_records();
     snapshots_ = snapshot::list_snapshots(root_);
   }
 
-  // Snapshots and blobs nothing needs, and dead builds' leftovers.
+  // Snapshots and blobs nothing needs, and (when no build runs: theirs are
+  // in the same dirs) dead builds' leftovers.
   void collect_unneeded() {
     collect_snapshots();
     collect_blobs();
-    for (const auto& dir : snapshot::snapshot_leftovers(root_)) remove_snapshot(dir);
+    if (leases_.live == 0)
+      for (const auto& dir : snapshot::snapshot_leftovers(root_)) remove_snapshot(dir);
   }
 
   // Least recently used records first, with what only they needed.
@@ -106,7 +111,8 @@ class Collector {
           result = decode_result(Digest::parse("sha256:" + fs::path(path).stem().string()), read_file(path));
         } catch (const Error&) {
         }
-        if (!result || (result->layer && !store_.has(result->layer->blob.digest))) {
+        bool leased = leases_.records.count(fs::path(path).stem().string()) > 0;
+        if (!leased && (!result || (result->layer && !store_.has(result->layer->blob.digest)))) {
           remove_counted(path, r_.records);
           continue;
         }
@@ -128,7 +134,8 @@ class Collector {
     std::map<Digest, Digest> parent_of;
     for (const auto& s : snapshots_)
       if (s.chain_id && s.parent) parent_of[*s.chain_id] = *s.parent;
-    std::set<Digest> needed = tagged_chains_;
+    std::set<Digest> needed = leased_chains(snapshots_, leases_);
+    needed.insert(tagged_chains_.begin(), tagged_chains_.end());
     for (const auto& s : snapshots_) {
       auto it = s.diff_id ? diff_refs_.find(*s.diff_id) : diff_refs_.end();
       if (s.chain_id && it != diff_refs_.end() && it->second > 0) needed.insert(*s.chain_id);
@@ -173,6 +180,7 @@ class Collector {
   ContentStore& store_;
   std::string root_;
   PruneResult& r_;
+  LeasedItems leases_;
   std::set<std::string> tagged_blobs_;
   std::set<Digest> tagged_chains_;
   std::vector<Record> records_;
@@ -184,7 +192,7 @@ class Collector {
 
 PruneResult prune_store_to(ContentStore& store, uint64_t keep_bytes) {
   PruneResult r;
-  auto no_builds = FileLock::try_lock(store.root() + "/gc.lock", FileLock::Mode::Exclusive);
+  auto no_builds = lock_for_collection(store.root());
   if (!no_builds) {
     r.busy = true;
     r.blobs.deferred = true;
@@ -200,7 +208,7 @@ PruneResult prune_store_to(ContentStore& store, uint64_t keep_bytes) {
 }
 
 bool collect_unneeded(ContentStore& store, PruneResult& r) {
-  auto no_builds = FileLock::try_lock(store.root() + "/gc.lock", FileLock::Mode::Exclusive);
+  auto no_builds = lock_for_collection(store.root());
   if (!no_builds) return false;
   FileLock index(store.root() + "/index.lock");
   Collector c(store, r);

@@ -11,6 +11,7 @@
 #include "ocbuild/core/atomic_file.h"
 #include "ocbuild/core/error.h"
 #include "ocbuild/core/file_lock.h"
+#include "ocbuild/core/lease.h"
 #include "ocbuild/core/temp_dir.h"
 #include "ocbuild/snapshot/cache_mounts.h"
 #include "ocbuild/snapshot/snapshot_gc.h"
@@ -35,11 +36,16 @@ bool record_stale(const ContentStore& store, const std::string& path) {
   }
 }
 
-// Every committed snapshot and what dead builds left (snapshot_gc.h), each
-// moved out of the way first, so a reader never sees half a tree.
-void prune_snapshots(const std::string& root, PartUsage& usage) {
-  std::vector<std::string> dirs = snapshot::snapshot_leftovers(root);
-  for (const auto& s : snapshot::list_snapshots(root)) dirs.push_back(s.dir);
+// Every committed snapshot no running build leases and, when no build runs,
+// what dead builds left (snapshot_gc.h), each moved out of the way first, so
+// a reader never sees half a tree.
+void prune_snapshots(const std::string& root, const LeasedItems& leases, PartUsage& usage) {
+  std::vector<std::string> dirs;
+  if (leases.live == 0) dirs = snapshot::snapshot_leftovers(root);
+  auto snapshots = snapshot::list_snapshots(root);
+  std::set<Digest> keep = leased_chains(snapshots, leases);
+  for (const auto& s : snapshots)
+    if (!s.chain_id || !keep.count(*s.chain_id)) dirs.push_back(s.dir);
   for (const auto& dir : dirs) {
     Inodes seen;
     uint64_t bytes = tree_bytes(dir, seen);
@@ -90,11 +96,13 @@ PruneResult prune_store(ContentStore& store, bool all) {
     return r;
   }
   {
-    auto no_builds = FileLock::try_lock(store.root() + "/gc.lock", FileLock::Mode::Exclusive);
-    r.busy = !no_builds;
-    if (no_builds) {
-      for (const auto& f : record_files(store.root())) remove_counted(f, r.records);
-      prune_snapshots(store.root(), r.snapshots);
+    auto collecting = lock_for_collection(store.root());
+    r.busy = !collecting;
+    if (collecting) {
+      LeasedItems leases = read_leases(store.root());
+      for (const auto& f : record_files(store.root()))
+        if (!leases.records.count(fs::path(f).stem().string())) remove_counted(f, r.records);
+      prune_snapshots(store.root(), leases, r.snapshots);
       snapshot::CacheMounts mounts(store.root());
       size_t before = mounts.list().size();
       r.cache_mounts.bytes = mounts.prune();

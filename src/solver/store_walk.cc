@@ -2,6 +2,7 @@
 #include "solver/store_walk.h"
 
 #include <filesystem>
+#include <map>
 
 #include "ocbuild/core/error.h"
 
@@ -32,6 +33,20 @@ std::vector<std::string> record_files(const std::string& root) {
   for (const auto& sub : children(root + "/cache/records"))
     for (const auto& f : children(sub)) out.push_back(f);
   for (const auto& f : children(root + "/cache/builds")) out.push_back(f);
+  return out;
+}
+
+std::set<Digest> leased_chains(const std::vector<snapshot::SnapshotInfo>& snapshots, const LeasedItems& leases) {
+  std::map<Digest, Digest> parent_of;
+  std::set<Digest> out;
+  for (const auto& s : snapshots) {
+    if (!s.chain_id) continue;
+    if (s.parent) parent_of[*s.chain_id] = *s.parent;
+    if (leases.snapshots.count(fs::path(s.dir).filename().string())) out.insert(*s.chain_id);
+  }
+  for (Digest chain : std::vector<Digest>(out.begin(), out.end()))
+    for (auto p = parent_of.find(chain); p != parent_of.end(); p = parent_of.find(p->second))
+      if (!out.insert(p->second).second) break;
   return out;
 }
 

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "ocbuild/core/lease.h"
+#include "ocbuild/snapshot/snapshot_gc.h"
 #include "ocbuild/solver/store_prune.h"
 
 namespace ocbuild::solver {
@@ -23,6 +25,9 @@ std::vector<std::string> children(const std::string& dir);
 std::vector<std::string> record_files(const std::string& root);
 // Removes a tree and adds it to `usage`. Throws Error(Io).
 void remove_counted(const std::string& path, PartUsage& usage);
+// The chain IDs of the snapshots running builds lease, with their parents
+// (a snapshot is used with the chain under it).
+std::set<Digest> leased_chains(const std::vector<snapshot::SnapshotInfo>& snapshots, const LeasedItems& leases);
 // Removes the result records that can never hit (store_prune.cc).
 void prune_stale_records(const ContentStore& store, PartUsage& removed);
 

@@ -76,8 +76,13 @@ TEST_F(Prune, RemovesRecordsWhoseBlobIsGone) {
   auto r = ocb("build --progress plain -t stale:1 " + ctx);
   ASSERT_EQ(r.status, 0) << r.output;
   long records = du_count(ocb("du").output, "cache records");
-  // Untag and collect: the RUN's layer blob goes, its record stays stale.
+  // The RUN's layer blob goes (rmi keeps it for the cache: remove it by
+  // hand), its record stays, stale.
+  auto built = image("stale:1");
+  ASSERT_TRUE(built);
   ASSERT_EQ(ocb("rmi stale:1").status, 0);
+  std::string layer = store() + "/blobs/sha256/" + built->manifest.layers.back().digest.hex();
+  ASSERT_TRUE(std::filesystem::remove(layer)) << "rmi removed a layer a cache record needs";
   EXPECT_EQ(du_count(ocb("du").output, "cache records"), records);
   auto p = ocb("prune");
   ASSERT_EQ(p.status, 0) << p.output;
@@ -90,6 +95,47 @@ TEST_F(Prune, RemovesRecordsWhoseBlobIsGone) {
   EXPECT_EQ(du_count(ocb("du").output, "cache records"), records - deleted);
   r = ocb("build --progress plain -t stale:2 " + ctx);
   ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_FALSE(step_cached(r.output, "RUN echo stale")) << r.output;
+}
+
+// A hit whose layer blob is gone (no prune in between) is a miss that
+// runs again, never a failure.
+TEST_F(Prune, AHitWhoseBlobIsGoneRunsAgain) {
+  std::string ctx = scratch("blob-gone");
+  ASSERT_EQ(testing::run_command("mkdir -p " + ctx).status, 0);
+  write_file_atomic(ctx + "/Dockerfile", "FROM busybox:latest\nRUN echo gone > /g\n");
+  auto r = ocb("build --progress plain -t gone:1 " + ctx);
+  ASSERT_EQ(r.status, 0) << r.output;
+  auto built = image("gone:1");
+  ASSERT_TRUE(built);
+  ASSERT_TRUE(std::filesystem::remove(store() + "/blobs/sha256/" + built->manifest.layers.back().digest.hex()));
+  r = ocb("build --progress plain -t gone:2 " + ctx);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_FALSE(step_cached(r.output, "RUN echo gone")) << r.output;
+  EXPECT_EQ(testing::run_command("cat " + unpack("gone:2") + "/g").output, "gone\n");
+}
+
+// Like `docker rmi`, rmi keeps what the build cache needs: the same
+// Dockerfile rebuilds from the cache alone, to the same image.
+TEST_F(Prune, RmiKeepsTheBuildCache) {
+  std::string ctx = scratch("rmi-cache");
+  ASSERT_EQ(testing::run_command("mkdir -p " + ctx).status, 0);
+  write_file_atomic(ctx + "/Dockerfile", "FROM busybox:latest\nRUN echo one > /one\nCOPY Dockerfile /df\n"
+                                         "RUN echo two > /two\n");
+  auto r = ocb("build --progress plain -t rmicache:1 " + ctx);
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::string first = printed_digest(r.output);
+  ASSERT_FALSE(first.empty()) << r.output;
+  auto rm = ocb("rmi rmicache:1");
+  ASSERT_EQ(rm.status, 0) << rm.output;
+  ASSERT_FALSE(image("rmicache:1"));
+  r = ocb("build --progress plain -t rmicache:2 " + ctx);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(step_cached(r.output, "RUN echo one")) << r.output;
+  EXPECT_TRUE(step_cached(r.output, "COPY Dockerfile")) << r.output;
+  EXPECT_TRUE(step_cached(r.output, "RUN echo two")) << r.output;
+  EXPECT_EQ(printed_digest(r.output), first) << r.output;
+  EXPECT_EQ(testing::run_command("cat " + unpack("rmicache:2") + "/two").output, "two\n");
 }
 
 
@@ -134,8 +180,8 @@ TEST_F(Prune, KeepStorageRemovesTheLeastRecentlyUsedCacheFirst) {
   EXPECT_NE(ocb("prune --keep-storage 5XB").status, 0);
 }
 
-// A build holding the store (its lease) keeps prune --keep-storage away
-// from everything but stale records; the build's snapshots stay usable.
+// prune --keep-storage while a build runs: it does its work (no waiting
+// for the build), and what the build leased stays usable.
 TEST_F(Prune, KeepStorageWhileABuildRunsRemovesNothingInUse) {
   std::string ctx = scratch("keep-busy");
   ASSERT_EQ(testing::run_command("mkdir -p " + ctx).status, 0);
@@ -146,7 +192,7 @@ TEST_F(Prune, KeepStorageWhileABuildRunsRemovesNothingInUse) {
   auto p = ocb("prune --keep-storage 0");
   builder.join();
   ASSERT_EQ(p.status, 0) << p.output;
-  EXPECT_NE(p.output.find("a build holds the store"), std::string::npos) << p.output;
+  EXPECT_EQ(p.output.find("a build holds the store"), std::string::npos) << p.output;
   ASSERT_EQ(build.status, 0) << build.output;
   EXPECT_EQ(testing::run_command("umoci raw unpack --image " + store() + ":busy:1 " + scratch("busy-rootfs") +
                                  " >/dev/null 2>&1 && cat " + scratch("busy-rootfs") + "/one " +
@@ -154,6 +200,71 @@ TEST_F(Prune, KeepStorageWhileABuildRunsRemovesNothingInUse) {
             "one\ntwo\n");
 }
 
+// prune --all while a build runs deletes the old cache nobody leases, and
+// not what the build uses (a hit's layer and snapshot, the base image's,
+// the snapshots under the RUN that runs): the build ends with a correct image.
+TEST_F(Prune, AllWhileABuildRunsKeepsWhatItUses) {
+  std::string old = random_layer_context("lease-old", 1000);
+  auto r = ocb("build --progress plain -t leaseold:1 " + old);
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::string old_layer = store() + "/blobs/sha256/" + image("leaseold:1")->manifest.layers.back().digest.hex();
+  ASSERT_EQ(ocb("rmi leaseold:1").status, 0);
+  ASSERT_TRUE(std::filesystem::exists(old_layer));  // a cache record keeps it
+
+  std::string pre = scratch("lease-pre"), ctx = scratch("lease-run");
+  ASSERT_EQ(testing::run_command("mkdir -p " + pre + " " + ctx).status, 0);
+  write_file_atomic(pre + "/Dockerfile", "FROM busybox:latest\nRUN echo one > /one\n");
+  write_file_atomic(ctx + "/Dockerfile", "FROM busybox:latest\nRUN echo one > /one\nRUN sleep 3 && echo two > /two\n");
+  ASSERT_EQ(ocb("build --progress plain " + pre).status, 0);
+  testing::CommandResult build;
+  std::thread builder([&] { build = ocb("build --progress plain -t leased:1 " + ctx); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // RUN sleep is running
+  auto p = ocb("prune --all");
+  builder.join();
+  ASSERT_EQ(p.status, 0) << p.output;
+  EXPECT_EQ(p.output.find("a build holds the store"), std::string::npos) << p.output;
+  EXPECT_NE(p.output.find(" snapshots ("), std::string::npos) << p.output;
+  EXPECT_FALSE(std::filesystem::exists(old_layer)) << p.output;
+  ASSERT_EQ(build.status, 0) << build.output << "\nprune:\n" << p.output;
+  EXPECT_TRUE(step_cached(build.output, "RUN echo one")) << build.output;
+  std::string rootfs = unpack("leased:1");
+  EXPECT_EQ(testing::run_command("cat " + rootfs + "/one " + rootfs + "/two").output, "one\ntwo\n");
+  EXPECT_TRUE(!std::filesystem::exists(store() + "/leases") || std::filesystem::is_empty(store() + "/leases"));
+}
+
+// A SIGKILLed build's lease is stale (its flock died with it): the next
+// prune removes the lease and what the build left.
+TEST_F(Prune, AKilledBuildsLeaseIsStale) {
+  std::string ctx = scratch("lease-killed");
+  ASSERT_EQ(testing::run_command("mkdir -p " + ctx).status, 0);
+  write_file_atomic(ctx + "/Dockerfile", "FROM busybox:latest\nRUN sleep 10\n");
+  std::string pid = scratch("killed.pid");
+  std::thread builder([&] {
+    testing::run_command("sh -c 'echo $$ > " + pid + "; exec " + testing::ocbuild_binary() + " --root " + store() +
+                         " build --progress plain " + ctx + " > " + scratch("killed.log") + " 2>&1'");
+  });
+  auto leases = [&] {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(store() + "/leases")) out.push_back(e.path().string());
+    return out;
+  };
+  bool running = false;
+  for (int i = 0; i < 200 && !running; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    running = std::filesystem::exists(store() + "/leases") && !leases().empty() &&
+              !std::filesystem::is_empty(store() + "/snapshots/active");
+  }
+  if (running) std::this_thread::sleep_for(std::chrono::milliseconds(500));  // into the RUN
+  auto killed = testing::run_command("kill -9 $(cat " + pid + ")");
+  builder.join();
+  ASSERT_TRUE(running) << "no lease while the build ran: " << read_file(scratch("killed.log"));
+  ASSERT_EQ(killed.status, 0);
+  ASSERT_EQ(leases().size(), 1u);
+  auto p = ocb("prune");
+  ASSERT_EQ(p.status, 0) << p.output;
+  EXPECT_TRUE(leases().empty()) << p.output;
+  EXPECT_TRUE(std::filesystem::is_empty(store() + "/snapshots/active")) << p.output;
+}
 
 // What a killed build leaves (an active snapshot, an unpack in progress, a
 // rw bind copy, a filtered context view) goes with a plain prune when no

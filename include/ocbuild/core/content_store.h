@@ -7,11 +7,14 @@
 // fsynced, verified and renamed into place: a digest mismatch throws
 // Error(Invalid) and leaves nothing behind. index.json changes are serialized
 // across processes by a FileLock on ROOT/index.lock and written atomically;
-// ROOT/gc.lock holds build leases that keep garbage collection away.
+// ROOT/gc.lock and ROOT/leases/ keep garbage collection off what builds use
+// (lease.h).
 // A ContentStore object is cheap and may be used from several threads.
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +26,8 @@
 #include "ocbuild/core/unique_fd.h"
 
 namespace ocbuild {
+
+class Lease;
 
 inline constexpr const char* kRefNameAnnotation = "org.opencontainers.image.ref.name";
 
@@ -43,7 +48,8 @@ class BlobWriter {
 
  private:
   friend class ContentStore;
-  BlobWriter(std::string blobs_dir, std::string temp_path, UniqueFd fd);
+  BlobWriter(std::string blobs_dir, std::string temp_path, UniqueFd fd, std::shared_ptr<Lease> lease);
+  std::shared_ptr<Lease> lease_;  // the blob is leased as it is renamed in
   std::string blobs_dir_;
   std::string temp_path_;
   UniqueFd fd_;
@@ -91,20 +97,31 @@ class ContentStore {
   std::vector<TagEntry> list_tags() const;  // sorted by ref_name
 
   // A lease keeps garbage collection away while held (a shared lock on
-  // ROOT/gc.lock): hold one from the first blob a build writes until the
-  // result is tagged. Any number of leases may be held at once.
+  // ROOT/gc.lock): hold one from the first blob a pull writes until the
+  // result is tagged. Any number of leases may be held at once. A build
+  // attaches a Lease (lease.h) instead and never holds gc.lock for long.
   FileLock lease() const;
 
+  // With a Lease attached (by a build), every blob this object (and its
+  // copies) commits, or finds present and does not write, is leased; and
+  // hold() leases a blob before checking it is there.
+  void attach_lease(std::shared_ptr<Lease> lease) { lease_ = std::move(lease); }
+  Lease* attached_lease() const { return lease_.get(); }
+  bool hold(const Digest& digest) const;
+
   // Removes every blob that no tag reaches (manifest -> config, layers;
-  // index -> manifests), holding the index lock. When any lease is held
-  // (including one of this process) it collects nothing and returns
-  // deferred = true. Blobs modified less than `grace` ago are also kept.
-  GcResult collect_garbage(std::chrono::seconds grace = std::chrono::seconds(0));
+  // index -> manifests) and no live Lease holds, holding gc.lock exclusively
+  // and the index lock. When gc.lock stays held (a lease() of any process,
+  // this one included) it collects nothing and returns deferred = true. Blobs modified less than `grace` ago, and those in
+  // `also_live` (e.g. the layers cache records name), are also kept.
+  GcResult collect_garbage(std::chrono::seconds grace = std::chrono::seconds(0),
+                           const std::set<Digest>& also_live = {});
   // Digests reachable from a manifest or index (itself included).
   std::vector<Digest> reachable_from(const Descriptor& root) const;
 
  private:
   std::string root_;
+  std::shared_ptr<Lease> lease_;
 };
 
 }  // namespace ocbuild

@@ -1,8 +1,8 @@
 #pragma once
 // Snapshot garbage collection, for `ocbuild prune`: the committed snapshots
 // under <store root>/snapshots with their chain links, and their removal.
-// The caller decides what to keep and must hold the store exclusively (no
-// build running: gc.lock), so no removed snapshot is in use.
+// The caller decides what to keep and must hold gc.lock exclusively and keep
+// what running builds lease (core/lease.h), so no removed snapshot is in use.
 #include <optional>
 #include <string>
 #include <vector>

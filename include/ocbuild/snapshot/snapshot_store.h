@@ -22,6 +22,7 @@
 // executor's id mapping, so owners are always the container's view; an
 // owner that mapping cannot hold is kept in the user.ocbuild.owner xattr
 // (core/xattrs.h) and the layer records it from there.
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -114,6 +115,7 @@ class SnapshotStore {
   void ensure_layer(const std::optional<Digest>& parent, const LayerRef& layer, const Digest& chain);
   std::string committed_dir(const Digest& chain_id) const;
   std::string lock_path(const Digest& chain_id) const;
+  bool leased(const Digest& chain_id, const std::function<bool()>& use) const;
   ContentStore& store_;
   mutable Driver driver_;
   mutable std::once_flag driver_probed_;

@@ -6,11 +6,14 @@
 // nothing needs (collect_unneeded below); with `all`, every cache
 // record, last-build record, committed snapshot and unused cache mount;
 // then the content store's garbage collection of untagged blobs.
-// With `all`, nothing but the stale records is touched while a build holds
-// the store (a lease on gc.lock): that build may be using them.
+// Running builds are no obstacle: what they lease (core/lease.h) is kept,
+// and what dead builds left is removed once no build runs. Only while
+// gc.lock stays held for long (a pull) is nothing but stale records touched.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
+#include <string>
 #include <string_view>
 
 #include "ocbuild/core/content_store.h"
@@ -37,7 +40,7 @@ struct PruneResult {
   PartUsage snapshots;     // committed snapshots removed (all)
   PartUsage cache_mounts;  // cache mounts removed (all)
   GcResult blobs;          // the content store's garbage collection
-  bool busy = false;       // `all` was asked but a build holds the store
+  bool busy = false;       // gc.lock stayed held (a pull): only stale records went
 };
 
 PruneResult prune_store(ContentStore& store, bool all);
@@ -47,15 +50,22 @@ PruneResult prune_store(ContentStore& store, bool all);
 // used cache records (a hit renews a record) with the blobs and snapshots
 // only they needed, until store_usage() is at most `keep_bytes`; unused RUN
 // cache mounts go last, when records alone are not enough. Tagged images
-// are never touched. Only stale records are removed while a build holds the
-// store (busy = true). Records removed are in `records`, and so on.
+// are never touched, nor what running builds lease. Records removed are
+// in `records`, and so on.
 PruneResult prune_store_to(ContentStore& store, uint64_t keep_bytes);
 
 // Plain `prune`: stale records, then the snapshots and blobs that neither a
 // tag nor a cache record needs (so the cache of untagged builds survives),
-// and what dead builds left in the snapshot dirs; false (nothing done) when
-// a build holds the store.
+// and what dead builds left in the snapshot dirs (when no build runs);
+// false (nothing done) when gc.lock stays held.
 bool collect_unneeded(ContentStore& store, PruneResult& result);
+
+// `rmi`: removes the blobs that neither a tag, a cache record nor a running
+// build's lease needs (removing an image keeps the build cache, as
+// `docker rmi` does).
+GcResult collect_unused_blobs(ContentStore& store);
+// The layer blobs the cache records under `root` name.
+std::set<Digest> cache_record_blobs(const std::string& root);
 
 // Docker's SIZE for --keep-storage: plain bytes or a number with a unit
 // k, m, g, t (1024-based; "b", "ib" and case are accepted: 500MB, 2g,
