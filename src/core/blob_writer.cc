@@ -60,8 +60,7 @@ Digest BlobWriter::commit(const std::optional<Digest>& expected, int64_t expecte
     }
     return true;
   };
-  if (lease_) lease_->hold(LeaseKind::Blob, got.hex(), rename_in);
-  else rename_in();
+  hold(lease_.get(), LeaseKind::Blob, got.hex(), rename_in);
   fsync_dir(blobs_dir_);
   return got;
 }

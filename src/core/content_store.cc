@@ -51,8 +51,7 @@ std::string ContentStore::blob_path(const Digest& d) const {
 bool ContentStore::has(const Digest& d) const { return exists(blob_path(d)); }
 
 bool ContentStore::hold(const Digest& d) const {
-  if (!lease_) return has(d);
-  return lease_->hold(LeaseKind::Blob, d.hex(), [&] { return has(d); });
+  return ocbuild::hold(lease_.get(), LeaseKind::Blob, d.hex(), [&] { return has(d); });
 }
 
 std::optional<int64_t> ContentStore::blob_size(const Digest& d) const {
@@ -89,8 +88,7 @@ Digest ContentStore::ingest_bytes(std::string_view bytes, const std::optional<Di
   // under this digest is these bytes: no rewrite, no fsync (no-op rebuilds).
   Digest digest = Digest::of(bytes);
   auto present = [&] { return blob_size(digest) == static_cast<int64_t>(bytes.size()); };
-  if ((!expected || *expected == digest) &&
-      (lease_ ? lease_->hold(LeaseKind::Blob, digest.hex(), present) : present()))
+  if ((!expected || *expected == digest) && ocbuild::hold(lease_.get(), LeaseKind::Blob, digest.hex(), present))
     return digest;
   BlobWriter w = writer();
   w.write(bytes);

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 #include <thread>
@@ -31,11 +32,6 @@ const char* kind_name(LeaseKind kind) {
   return "?";
 }
 
-void write_all(int fd, const std::string& text, const std::string& path) {
-  if (::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()))
-    throw Error::io("append to lease " + path, errno);
-}
-
 }  // namespace
 
 Lease::Lease(std::string store_root) : root_(std::move(store_root)) {
@@ -47,7 +43,7 @@ Lease::Lease(std::string store_root) : root_(std::move(store_root)) {
   fd_.reset(fd);
   // Locked before it gets its name: a collector never sees it unlocked.
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) throw Error::io("lock lease " + tmpl, errno);
-  write_all(fd, kHeader, tmpl);
+  write_all(fd, kHeader, std::strlen(kHeader), "lease " + tmpl);
   path_ = dir + "/" + std::filesystem::path(tmpl).filename().string().substr(5) + ".lease";
   if (::rename(tmpl.c_str(), path_.c_str()) != 0) {
     int err = errno;
@@ -67,9 +63,13 @@ bool Lease::hold(LeaseKind kind, const std::string& id, const std::function<bool
   FileLock gc(root_ + "/gc.lock", FileLock::Mode::Shared);
   {
     std::lock_guard<std::mutex> guard(mu_);
-    if (held_.insert(line).second) write_all(fd_.get(), line, path_);
+    if (held_.insert(line).second) write_all(fd_.get(), line.data(), line.size(), "lease " + path_);
   }
   return use();
+}
+
+bool hold(Lease* lease, LeaseKind kind, const std::string& id, const std::function<bool()>& use) {
+  return lease ? lease->hold(kind, id, use) : use();
 }
 
 LeasedItems read_leases(const std::string& store_root) {

@@ -40,9 +40,7 @@ void make_dir(const std::string& path) {
 // The build's lease (lease.h) holds a committed snapshot before it is used
 // or renamed in: `use` checks it is there, or renames it in.
 bool SnapshotStore::leased(const Digest& chain_id, const std::function<bool()>& use) const {
-  Lease* lease = store_.attached_lease();
-  if (!lease) return use();
-  return lease->hold(LeaseKind::Snapshot, chain_id.hex() + tag_, use);
+  return hold(store_.attached_lease(), LeaseKind::Snapshot, chain_id.hex() + tag_, use);
 }
 
 SnapshotStore::SnapshotStore(ContentStore& store, Driver driver)

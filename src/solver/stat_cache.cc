@@ -72,7 +72,7 @@ std::optional<Digest> StatCache::lookup(const std::string& rel_path, const StatK
 
 void StatCache::record(const std::string& rel_path, const StatKey& st, const Digest& digest) {
   std::lock_guard lock(mu_);
-  overlay_.insert_or_assign(rel_path, Entry{st, raw_of(digest)});
+  overlay_.insert_or_assign(rel_path, detail::StatRecord{st, raw_of(digest)});
   dirty_ = true;
 }
 
@@ -119,7 +119,7 @@ void StatCache::save() {
   auto next = overlay_.begin();
   auto take_overlay_below = [&](std::string_view bound, bool all) {
     for (; next != overlay_.end() && (all || std::string_view(next->first) < bound); ++next)
-      merged.emplace_back(next->first, detail::StatRecord{next->second.st, next->second.sha256});
+      merged.emplace_back(next->first, next->second);
   };
   std::string_view last;
   for (size_t i = 0; i < file_->count(); ++i) {

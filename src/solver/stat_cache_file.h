@@ -14,11 +14,6 @@
 
 namespace ocbuild::solver::detail {
 
-struct StatRecord {
-  StatKey st;
-  std::array<unsigned char, 32> sha256{};  // raw
-};
-
 // An immutable view of one v3 file: the bytes are either mapped (the file
 // opened at load; a later rename over it leaves this mapping alone) or owned
 // (the bytes save() just wrote). An absent, foreign, older or damaged file

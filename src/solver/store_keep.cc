@@ -106,11 +106,7 @@ class Collector {
   void load_records() {
     for (const auto& sub : children(root_ + "/cache/records")) {
       for (const auto& path : children(sub)) {
-        std::optional<CacheResult> result;
-        try {
-          result = decode_result(Digest::parse("sha256:" + fs::path(path).stem().string()), read_file(path));
-        } catch (const Error&) {
-        }
+        std::optional<CacheResult> result = read_record(path);
         bool leased = leases_.records.count(fs::path(path).stem().string()) > 0;
         if (!leased && (!result || (result->layer && !store_.has(result->layer->blob.digest)))) {
           remove_counted(path, r_.records);

@@ -28,12 +28,8 @@ namespace fs = std::filesystem;
 bool record_stale(const ContentStore& store, const std::string& path) {
   fs::path p(path);
   if (p.parent_path().filename() == "builds") return false;
-  try {
-    auto result = decode_result(Digest::parse("sha256:" + p.stem().string()), read_file(path));
-    return !result || (result->layer && !store.has(result->layer->blob.digest));
-  } catch (const Error&) {
-    return true;  // a name that is not a digest, or unreadable
-  }
+  auto result = read_record(path);
+  return !result || (result->layer && !store.has(result->layer->blob.digest));
 }
 
 // Every committed snapshot no running build leases and, when no build runs,

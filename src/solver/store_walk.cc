@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 
+#include "ocbuild/core/atomic_file.h"
 #include "ocbuild/core/error.h"
 
 namespace ocbuild::solver {
@@ -34,6 +35,14 @@ std::vector<std::string> record_files(const std::string& root) {
     for (const auto& f : children(sub)) out.push_back(f);
   for (const auto& f : children(root + "/cache/builds")) out.push_back(f);
   return out;
+}
+
+std::optional<CacheResult> read_record(const std::string& path) {
+  try {
+    return decode_result(Digest::parse("sha256:" + fs::path(path).stem().string()), read_file(path));
+  } catch (const Error&) {
+    return std::nullopt;
+  }
 }
 
 std::set<Digest> leased_chains(const std::vector<snapshot::SnapshotInfo>& snapshots, const LeasedItems& leases) {

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -10,6 +11,7 @@
 
 #include "ocbuild/core/lease.h"
 #include "ocbuild/snapshot/snapshot_gc.h"
+#include "ocbuild/solver/cache_store.h"
 #include "ocbuild/solver/store_prune.h"
 
 namespace ocbuild::solver {
@@ -23,6 +25,9 @@ uint64_t tree_bytes(const std::string& path, Inodes& seen);
 std::vector<std::string> children(const std::string& dir);
 // Every cache record file (results and last builds).
 std::vector<std::string> record_files(const std::string& root);
+// The result record at `path` (named by its key); nullopt when it is
+// unreadable, corrupt, of another version or not named by a digest.
+std::optional<CacheResult> read_record(const std::string& path);
 // Removes a tree and adds it to `usage`. Throws Error(Io).
 void remove_counted(const std::string& path, PartUsage& usage);
 // The chain IDs of the snapshots running builds lease, with their parents

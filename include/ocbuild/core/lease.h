@@ -57,6 +57,9 @@ class Lease {
   std::set<std::string> held_;
 };
 
+// lease->hold(...), or just `use()` when no lease is attached (not a build).
+bool hold(Lease* lease, LeaseKind kind, const std::string& id, const std::function<bool()>& use);
+
 struct LeasedItems {
   std::set<std::string> blobs;      // hex
   std::set<std::string> snapshots;  // committed dir names

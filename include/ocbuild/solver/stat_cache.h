@@ -39,7 +39,12 @@ bool racy_entry(const StatKey& st, int64_t hashed_at_ns);
 
 namespace detail {
 class StatCacheFile;
-}
+// One entry, stored or recorded in this build.
+struct StatRecord {
+  StatKey st;
+  std::array<unsigned char, 32> sha256{};  // raw, hex only on a hit
+};
+}  // namespace detail
 
 // Thread safe. The constructor maps the file (absent, damaged header or
 // another version: empty cache) without reading its entries: lookup()
@@ -76,10 +81,6 @@ class StatCache {
   size_t size() const;
 
  private:
-  struct Entry {
-    StatKey st;
-    std::array<unsigned char, 32> sha256;  // raw, hex only on a hit
-  };
   bool prunes_something() const;  // with mu_ held
   bool pruned(size_t stored_index, std::string_view path) const;
   std::string path_;
@@ -87,7 +88,7 @@ class StatCache {
   std::unique_ptr<detail::StatCacheFile> file_;  // the stored records, sorted by path
   // Per stored record: looked up in this build (set under the shared lock).
   std::unique_ptr<std::atomic<unsigned char>[]> seen_;
-  std::map<std::string, Entry, std::less<>> overlay_;  // recorded in this build
+  std::map<std::string, detail::StatRecord, std::less<>> overlay_;  // recorded in this build
   std::vector<std::string> listed_;  // context directories walked completely
   bool dirty_ = false;
 };
